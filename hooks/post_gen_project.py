@@ -7,6 +7,7 @@ CI = "{{ cookiecutter.ci }}"
 FIRST_CLIENT = "{{ cookiecutter.first_client }}"
 PROJECT = Path.cwd()
 
+# {% raw %}
 CLIENT_TEMPLATE = """\
 # Client config: overrides of config/defaults.yaml (see it for every key and its meaning).
 name: "{client}"
@@ -19,6 +20,7 @@ data:
 program:
   launch_date: null
 """
+# {% endraw %}
 
 
 def main() -> None:

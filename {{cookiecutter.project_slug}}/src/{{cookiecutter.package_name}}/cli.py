@@ -1,0 +1,149 @@
+"""Command line of the project: sample data, validation, runs.
+
+Run `{{ cookiecutter.project_slug }} --help` or `{{ cookiecutter.project_slug }} COMMAND --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import ConfigError, load_config, project_root
+from .io import DataError
+from .runner import UnknownSection
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+DESCRIPTION = """\
+Loyalty-program analytics: turn a retail client's exports into a report bundle.
+
+Typical session:
+  %(prog)s sample-data --client demo      synthetic data for the demo client (data/raw/demo/)
+  %(prog)s validate --client acme         read and check acme's files against the data contract
+  %(prog)s run --client acme              run every notebook; bundle in reports/acme/<run_id>/
+  %(prog)s run --client acme --only rfm   re-run one section into a new bundle
+
+A client is described by config/clients/<client>.yaml (see config/defaults.yaml for every key).
+"""
+
+
+def _project(args: argparse.Namespace) -> Path:
+    return project_root(Path(args.project) if args.project else None)
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from . import sample
+
+    project = _project(args)
+    out = Path(args.out) if args.out else project / "data" / "raw" / args.client
+    customers = args.customers
+    if args.transactions:
+        customers = sample.scale_for_transactions(args.transactions)
+    truth = sample.generate(out, n_customers=customers, seed=args.seed, dirt=args.dirt)
+    rows = truth.get("realised", truth).get("rows", {})
+    print(f"sample data for {args.client!r} written to {out}")
+    for name, count in rows.items():
+        print(f"  {name:<14} {count:>10,} rows")
+    print(f"  planted values: {out / 'truth.json'}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .prepare import prepare
+
+    project = _project(args)
+    config = load_config(project, args.client)
+    prepared = prepare(project, config, force=True)
+    print(f"{args.client}: every input matches the data contract "
+          f"(period {prepared.period[0]} .. {prepared.period[1]})")
+    for table, rows in prepared.rows_read.items():
+        print(f"  {table:<14} {'not provided' if rows is None else f'{rows:,} rows'}")
+    counts = prepared.cleaning
+    print(f"  checks set aside by the cleaning rules: {prepared.rejected_rows:,} "
+          f"(duplicates {counts['duplicates']:,}, future-dated {counts['future_dated']:,}, "
+          f"outside the period {counts['outside_period']:,})")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_client
+
+    project = _project(args)
+    result = run_client(project, args.client, only=args.only, progress=not args.quiet)
+    if result.status != "complete":
+        print(f"{args.client}: run FAILED ({result.error}); see {result.bundle}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{args.client}: report ready in {result.seconds:.0f} s")
+    print(f"  {result.bundle / 'index.html'}")
+    return EXIT_OK
+
+
+def cmd_install_kernel(args: argparse.Namespace) -> int:
+    from .runner import ensure_kernel
+
+    print(f"Jupyter kernel {ensure_kernel()!r} points at {sys.executable}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="{{ cookiecutter.project_slug }}", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--project", help="project folder (default: the one containing the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sample = commands.add_parser(
+        "sample-data", help="generate synthetic client data with known planted values",
+        description="Write a synthetic client export (transactions, customers, points ledger, NPS, "
+        "surveys, campaigns) and truth.json with every value the generator planted, so that each "
+        "section can be checked against the truth.",
+    )
+    sample.add_argument("--client", default="demo", help="client slug; files go to data/raw/<client>/")
+    size = sample.add_mutually_exclusive_group()
+    size.add_argument("--customers", type=int, default=5000, help="number of customers (default 5000)")
+    size.add_argument("--transactions", type=int, help="aim for about this many checks instead")
+    sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sample.add_argument("--dirt", action="store_true",
+                        help="add duplicates, returns, zero amounts, future dates, missing contacts")
+    sample.add_argument("--out", help="output folder (default data/raw/<client>)")
+    sample.set_defaults(func=cmd_sample_data)
+
+    validate = commands.add_parser(
+        "validate", help="check a client's config and files against the data contract",
+        description="Read every file of the client's config, map its columns, convert and validate "
+        "them. A problem is reported with the file, the column and example values; nothing is "
+        "analysed. On success the cleaned tables are cached for the next run.",
+    )
+    validate.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
+    validate.set_defaults(func=cmd_validate)
+
+    run = commands.add_parser(
+        "run", help="run the notebooks of one client into a report bundle",
+        description="Validate the inputs, then execute notebooks/NN_*.ipynb in order with papermill. "
+        "The bundle (index.html, kpis.json, tables.xlsx, figures/, notebooks/, manifest.json) appears "
+        "in reports/<client>/<run_id>/ only when complete; a failed run is kept as <run_id>.failed/.",
+    )
+    run.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
+    run.add_argument("--only", nargs="+", metavar="SECTION",
+                     help="run only these sections (name like rfm, or number like 20)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    kernel = commands.add_parser("install-kernel", help="register this Python as the project's Jupyter kernel")
+    kernel.set_defaults(func=cmd_install_kernel)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, DataError, UnknownSection) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

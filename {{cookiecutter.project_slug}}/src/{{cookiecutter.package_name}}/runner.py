@@ -1,0 +1,227 @@
+"""Run a client's notebooks in order with papermill into a report bundle, atomically.
+
+The bundle is written into `reports/<client>/.<run_id>.partial/` and renamed to `reports/<client>/<run_id>/`
+only when every notebook and the report step succeeded. A failed run is renamed to `<run_id>.failed/`
+with the partially executed notebook (its error in the failing cell) and a manifest saying `failed`,
+so a half-written bundle never looks complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__, report
+from .config import load_config, write_config
+from .context import PARTS, RUN_FILE
+from .prepare import prepare
+
+KEY_PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "scipy", "statsmodels", "scikit-learn",
+                "lifetimes", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel", "openpyxl")
+COMPLETE, FAILED = "complete", "failed"
+
+
+@dataclass
+class NotebookResult:
+    notebook: str
+    status: str = "not run"  # ok | failed | not run
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class RunResult:
+    client: str
+    run_id: str
+    status: str
+    bundle: Path | None
+    seconds: float
+    notebooks: list[NotebookResult] = field(default_factory=list)
+    error: str | None = None
+
+
+def notebooks_of(project_dir: Path) -> list[Path]:
+    """The pipeline's notebooks: notebooks/NN_<section>.ipynb in order of NN."""
+    return sorted(Path(project_dir, "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def section_name(notebook: Path) -> str:
+    """00_data_quality.ipynb -> data_quality."""
+    return notebook.stem.split("_", 1)[1]
+
+
+class UnknownSection(ValueError):
+    """--only named a section that has no notebook."""
+
+
+def select_notebooks(notebooks: list[Path], only: Sequence[str] | None) -> list[Path]:
+    """Notebooks whose section, stem or number is listed in `only` (all when `only` is empty)."""
+    if not only:
+        return notebooks
+    chosen = []
+    for wanted in only:
+        matches = [nb for nb in notebooks if wanted in (nb.stem, section_name(nb), nb.stem[:2])]
+        if not matches:
+            known = ", ".join(section_name(nb) for nb in notebooks)
+            raise UnknownSection(f"unknown section {wanted!r}; sections are: {known}")
+        chosen.extend(m for m in matches if m not in chosen)
+    return [nb for nb in notebooks if nb in chosen]
+
+
+def new_run_id() -> str:
+    """Sortable by time, unique across parallel runs: 20241231-235959-a1b2."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+def kernel_name_for(config: dict[str, Any]) -> str:
+    return config["run"]["kernel_name"] or ensure_kernel()
+
+
+def ensure_kernel() -> str:
+    """Install (once) a kernelspec for this very Python in its prefix and return its name.
+
+    Naming the kernel explicitly avoids papermill picking another Python from the notebook metadata
+    (nteract/papermill#251, #638).
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    name = __package__
+    manager = KernelSpecManager()
+    try:
+        spec = manager.get_kernel_spec(name)
+        if spec.argv and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return name
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+    return name
+
+
+def _let_kernels_import_this_package() -> None:
+    """Kernels inherit the environment: make this package importable in them even when it is not
+    installed (a checkout used with PYTHONPATH=src, which is relative to a cwd kernels do not share)."""
+    source_root = str(Path(__file__).resolve().parent.parent)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if source_root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([source_root, *paths])
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version(), __package__: __version__}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def latest_bundle(project_dir: Path, client: str) -> Path | None:
+    """The newest complete bundle of `client`, or None."""
+    folder = Path(project_dir) / "reports" / client
+    complete = [p for p in folder.glob("[0-9]*") if p.is_dir() and "." not in p.name
+                and (p / "manifest.json").is_file()]
+    return max(complete, key=lambda p: p.name) if complete else None
+
+
+def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None,
+               progress: bool = True, log: Callable[[str], None] | None = None) -> RunResult:
+    """Validate, prepare and run every notebook of `client`; return where the bundle is.
+
+    Raises ConfigError / DataError before anything is written when the config or an input is bad.
+    """
+    import papermill as pm
+    from tqdm.auto import tqdm
+
+    log = log or (lambda message: print(message, file=sys.stderr))
+    project_dir = Path(project_dir).resolve()
+    started, clock = dt.datetime.now(), time.perf_counter()
+    config = load_config(project_dir, client)
+    notebooks = select_notebooks(notebooks_of(project_dir), only)
+    prepared = prepare(project_dir, config)
+    log(f"[{client}] inputs {'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
+    kernel = kernel_name_for(config)
+    _let_kernels_import_this_package()
+
+    run_id = new_run_id()
+    client_reports = project_dir / "reports" / client
+    staging = client_reports / f".{run_id}.partial"
+    (staging / "notebooks").mkdir(parents=True)
+    (staging / PARTS).mkdir()
+    write_config(config, staging / PARTS / "config.json")
+    (staging / PARTS / RUN_FILE).write_text(json.dumps({
+        "client": client, "run_id": run_id, "cache_dir": str(prepared.cache_dir),
+        "period": list(prepared.period),
+    }, indent=2), encoding="utf-8")
+
+    results = [NotebookResult(nb.name) for nb in notebooks]
+    error = None
+    bar = tqdm(list(zip(notebooks, results)), desc=client, unit="notebook", disable=not progress,
+               leave=False, file=sys.stderr)
+    for notebook, result in bar:
+        bar.set_postfix_str(section_name(notebook))
+        tick = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(notebook), str(staging / "notebooks" / notebook.name),
+                parameters={"client": client, "run_dir": str(staging)},
+                kernel_name=kernel, cwd=str(notebook.parent), progress_bar=False,
+                execution_timeout=config["run"]["execution_timeout"], log_output=False,
+            )
+            result.status = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure of a notebook fails this run, not the caller
+            result.status, result.error = "failed", _first_line(exc)
+            error = f"{notebook.name}: {result.error}"
+        result.seconds = round(time.perf_counter() - tick, 2)
+        log(f"[{client}] {notebook.name}: {result.status} in {result.seconds:.1f} s")
+        if error:
+            break
+    bar.close()
+
+    if error is None:
+        try:
+            report.build_bundle(staging, config, [nb for nb, r in zip(notebooks, results)
+                                                  if r.status == "ok"])
+        except Exception as exc:  # noqa: BLE001 - a failed report fails the run with its reason
+            error = f"report: {_first_line(exc)}"
+
+    status = FAILED if error else COMPLETE
+    seconds = round(time.perf_counter() - clock, 2)
+    manifest = {
+        "client": client, "run_id": run_id, "status": status, "error": error,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now().isoformat(timespec="seconds"), "seconds": seconds,
+        "only": list(only or []), "period": list(prepared.period),
+        "inputs": prepared.inputs, "cache_key": prepared.key,
+        "notebooks": [asdict(r) for r in results], "versions": package_versions(),
+        "parameters": config,
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                           encoding="utf-8")
+    if not error:
+        shutil.rmtree(staging / PARTS)
+    final = client_reports / (f"{run_id}.failed" if error else run_id)
+    staging.rename(final)
+    if error:
+        log(f"[{client}] FAILED: {error}; executed notebooks kept in {final}")
+    return RunResult(client, run_id, status, final, seconds, results, error)
+
+
+def _first_line(exc: BaseException) -> str:
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
