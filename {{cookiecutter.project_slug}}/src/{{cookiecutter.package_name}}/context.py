@@ -152,10 +152,36 @@ class RunContext:
             raise ValueError(f"table/figure name {name!r} must be lowercase letters, digits, underscores")
 
 
+def _is_share(column: object) -> bool:
+    name = str(column).lower()
+    return any(word in name for word in ("share", "rate", "_pct", "uplift"))
+
+
+def format_table(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """Readable numbers: shares and rates as percentages, thousands separated, dates without 00:00."""
+    formats: dict[object, object] = {}
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            continue
+        if pd.api.types.is_numeric_dtype(dtype):
+            if _is_share(column):
+                formats[column] = "{:.1%}"
+            elif pd.api.types.is_integer_dtype(dtype) or frame[column].dropna().mod(1).eq(0).all():
+                formats[column] = "{:,.0f}"
+            else:
+                formats[column] = "{:,.2f}"
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            has_time = (frame[column].dropna() != frame[column].dropna().dt.normalize()).any()
+            formats[column] = "{:%Y-%m-%d %H:%M}" if has_time else "{:%Y-%m-%d}"
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    return (frame.style.hide(axis="index").format(formats, na_rep="—")
+            .set_table_attributes('class="data"')
+            .set_properties(subset=numeric, **{"text-align": "right"}))
+
+
 def _table_html(frame: pd.DataFrame, caption: str) -> str:
-    styled = frame.to_html(index=False, classes="data", border=0, na_rep="—",
-                           float_format=lambda x: f"{x:,.3f}".rstrip("0").rstrip("."))
-    return (f"<p class='caption'>{caption}</p>" if caption else "") + styled
+    return (f"<p class='caption'>{caption}</p>" if caption else "") + format_table(frame).to_html()
 
 
 def _display_html(html: str) -> None:
@@ -165,8 +191,13 @@ def _display_html(html: str) -> None:
 
 
 def _display_figure(figure: Any, caption: str) -> None:
-    from IPython.display import display
+    """Show the figure as PNG whatever matplotlib backend is active (papermill, JupyterLab, Agg)."""
+    import io
+
+    from IPython.display import Image, display
 
     if caption:
         _display_html(f"<p class='caption'>{caption}</p>")
-    display(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    display(Image(data=buffer.getvalue(), format="png"))
