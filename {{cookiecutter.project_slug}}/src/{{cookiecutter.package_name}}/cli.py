@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
-    kernel = commands.add_parser("install-kernel", help="register this Python as the project's Jupyter kernel")
+    kernel = commands.add_parser("install-kernel",
+                                 help="register this Python as the project's Jupyter kernel")
     kernel.set_defaults(func=cmd_install_kernel)
     return parser
 

@@ -169,8 +169,8 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
 
     results = [NotebookResult(nb.name) for nb in notebooks]
     error = None
-    bar = tqdm(list(zip(notebooks, results)), desc=client, unit="notebook", disable=not progress,
-               leave=False, file=sys.stderr)
+    bar = tqdm(list(zip(notebooks, results, strict=True)), desc=client, unit="notebook",
+               disable=not progress, leave=False, file=sys.stderr)
     for notebook, result in bar:
         bar.set_postfix_str(section_name(notebook))
         tick = time.perf_counter()
@@ -193,8 +193,7 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
 
     if error is None:
         try:
-            report.build_bundle(staging, config, [nb for nb, r in zip(notebooks, results)
-                                                  if r.status == "ok"])
+            report.build_bundle(staging, config, notebooks)
         except Exception as exc:  # noqa: BLE001 - a failed report fails the run with its reason
             error = f"report: {_first_line(exc)}"
 
