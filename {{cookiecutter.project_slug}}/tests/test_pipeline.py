@@ -1,0 +1,156 @@
+"""End to end: sample data -> every notebook -> a complete bundle whose numbers match the planted truth."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.io import DataError
+from {{ cookiecutter.package_name }}.runner import latest_bundle, notebooks_of, run_client
+
+pytestmark = pytest.mark.slow
+
+
+def test_bundle_is_complete_with_every_output(demo_run, sample_project):
+    result, kpis, _ = demo_run
+    project, _ = sample_project
+    bundle = result.bundle
+    assert bundle.parent == project / "reports" / "demo" and bundle.name == result.run_id
+    for name in ("index.html", "kpis.json", "tables.xlsx", "manifest.json"):
+        assert (bundle / name).is_file(), name
+    assert sorted(p.name for p in (bundle / "notebooks").iterdir()) == \
+        [nb.name for nb in notebooks_of(project)]
+    assert list((bundle / "figures").glob("*.png"))
+    assert not (bundle / ".parts").exists()
+    assert not list((project / "reports" / "demo").glob(".*partial"))
+    assert latest_bundle(project, "demo") == bundle
+
+
+def test_manifest_records_statuses_inputs_and_versions(demo_run, sample_project):
+    result, _, _ = demo_run
+    project, _ = sample_project
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "complete" and manifest["error"] is None
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * len(notebooks_of(project))
+    assert all(n["seconds"] > 0 for n in manifest["notebooks"])
+    for table, meta in manifest["inputs"].items():
+        data = (project / meta["path"]).read_bytes()
+        assert meta["sha256"] == hashlib.sha256(data).hexdigest(), table
+    assert manifest["versions"]["pandas"] == pd.__version__
+    assert manifest["parameters"]["program"]["launch_date"] == "2024-01-01"
+
+
+def test_data_quality_kpis_match_the_truth(demo_run):
+    _, kpis, truth = demo_run
+    quality, realised = kpis["data_quality"], truth["realised"]
+    assert quality["rows"] == realised["rows"]
+    dirt = realised["dirt"]
+    assert dirt["duplicates"] > 0 and dirt["future_dated"] > 0
+    assert quality["rejected_rows"] == dirt["duplicates"] + dirt["future_dated"]
+    for field in ("email", "phone", "name"):
+        assert quality["completeness"][field] == pytest.approx(realised["completeness"][field], abs=1e-12)
+    assert kpis["meta"]["period"] == {"start": "2023-01-01", "end": "2024-12-31"}
+
+
+def test_no_personal_data_in_the_bundle_or_the_cache(demo_run, sample_project):
+    result, _, _ = demo_run
+    project, _ = sample_project
+    customers = pd.read_csv(project / "data" / "raw" / "demo" / "customers.csv", sep=";", dtype=str)
+    secrets = set()
+    for column in ("email", "phone", "last_name"):
+        secrets |= set(customers[column].dropna())
+    assert len(secrets) > 100
+
+    def texts():
+        for folder in (result.bundle, project / "data" / "interim" / "demo"):
+            for path in folder.rglob("*"):
+                if path.suffix == ".xlsx":
+                    with zipfile.ZipFile(path) as archive:
+                        yield path, " ".join(archive.read(n).decode("utf-8", "replace")
+                                             for n in archive.namelist())
+                elif path.is_file():
+                    yield path, path.read_bytes().decode("utf-8", "replace")
+
+    for path, text in texts():
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{path} contains {leaked[:3]}"
+
+
+def test_report_shows_every_section_offline(demo_run, sample_project):
+    result, _, _ = demo_run
+    project, _ = sample_project
+    page = (result.bundle / "index.html").read_text(encoding="utf-8")
+    assert "Data quality" in page and "Demo Retail" in page
+    assert "data:image/png;base64," in page
+    assert "http://" not in page and "https://" not in page  # nothing is fetched from outside
+    assert page.count("<section") == len(notebooks_of(project))
+    assert "import " not in page  # no code cells
+
+
+def test_only_reruns_one_section_into_a_new_bundle(demo_run, sample_project):
+    project, _ = sample_project
+    result = run_client(project, "demo", only=["data_quality"], progress=False)
+    assert result.status == "complete"
+    assert result.bundle != demo_run[0].bundle
+    assert [p.name for p in (result.bundle / "notebooks").iterdir()] == ["00_data_quality.ipynb"]
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["only"] == ["data_quality"]
+
+
+def test_a_failing_notebook_fails_the_run_and_leaves_no_complete_bundle(sample_project, tmp_path):
+    source, _ = sample_project
+    project = tmp_path / "p"
+    shutil.copytree(source / "config", project / "config")
+    shutil.copytree(source / "notebooks", project / "notebooks")
+    shutil.copytree(source / "data" / "raw", project / "data" / "raw")
+    broken = json.loads((project / "notebooks" / "00_data_quality.ipynb").read_text(encoding="utf-8"))
+    broken["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                            "source": ["raise RuntimeError('planted failure')"]})
+    (project / "notebooks" / "00_data_quality.ipynb").write_text(json.dumps(broken), encoding="utf-8")
+    result = run_client(project, "demo", only=["data_quality"], progress=False)
+    assert result.status == "failed"
+    assert "RuntimeError: planted failure" in result.error
+    assert result.bundle.name == f"{result.run_id}.failed"
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and manifest["notebooks"][0]["status"] == "failed"
+    executed = (result.bundle / "notebooks" / "00_data_quality.ipynb").read_text(encoding="utf-8")
+    assert "planted failure" in executed  # kept for debugging, with the error in its cell
+    assert not (result.bundle / "index.html").exists()
+    assert latest_bundle(project, "demo") is None
+
+
+def test_bad_input_stops_before_any_bundle_and_leaves_the_input_untouched(sample_project, tmp_path):
+    source, _ = sample_project
+    project = tmp_path / "p"
+    shutil.copytree(source / "config", project / "config")
+    shutil.copytree(source / "notebooks", project / "notebooks")
+    shutil.copytree(source / "data" / "raw", project / "data" / "raw")
+    checks = project / "data" / "raw" / "demo" / "transactions.csv"
+    lines = checks.read_bytes().split(b"\n")
+    lines[5] = lines[5].replace(b".20", b"/20", 1)  # 05.03.2023 -> 05.03/2023
+    checks.write_bytes(b"\n".join(lines))
+    before = hashlib.sha256(checks.read_bytes()).hexdigest()
+    with pytest.raises(DataError) as error:
+        run_client(project, "demo", progress=False)
+    assert error.value.column == "date" and "transactions.csv" in str(error.value)
+    assert "/20" in str(error.value.examples[0])
+    assert not (project / "reports").exists()
+    assert hashlib.sha256(checks.read_bytes()).hexdigest() == before
+
+
+def test_notebooks_run_interactively_with_their_default_parameters(demo_run, sample_project, tmp_path):
+    """As in JupyterLab: no run_dir, the parameters cell's defaults, tables read from the cache."""
+    import papermill as pm
+
+    from {{ cookiecutter.package_name }}.runner import ensure_kernel
+
+    project, _ = sample_project
+    for notebook in notebooks_of(project):
+        pm.execute_notebook(str(notebook), str(tmp_path / notebook.name), kernel_name=ensure_kernel(),
+                            cwd=str(notebook.parent), progress_bar=False)
+    assert not list((project / "reports" / "demo").glob("*interactive*"))
