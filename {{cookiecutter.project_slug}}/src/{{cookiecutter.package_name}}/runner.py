@@ -146,7 +146,7 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     import papermill as pm
     from tqdm.auto import tqdm
 
-    log = log or (lambda message: print(message, file=sys.stderr))
+    log = log or (lambda message: tqdm.write(message, file=sys.stderr))  # keeps the bar intact
     project_dir = Path(project_dir).resolve()
     started, clock = dt.datetime.now(), time.perf_counter()
     config = load_config(project_dir, client)
