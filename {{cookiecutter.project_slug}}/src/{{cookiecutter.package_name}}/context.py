@@ -37,8 +37,18 @@ def open_run(client: str = "demo", run_dir: str = "", project_dir: str | None = 
 
     root = project_root(Path(project_dir) if project_dir else None)
     config = load_config(root, client)
+    _make_demo_data_if_missing(root, config)
     prepared = prepare(root, config)
     return RunContext(config, prepared.cache_dir, prepared.period, None, prepared)
+
+
+def _make_demo_data_if_missing(project: Path, config: dict[str, Any]) -> None:
+    """The demo client's data is synthetic: make it on first use, so a fresh checkout opens in Lab."""
+    transactions = config["data"]["transactions"]["path"]
+    if config["client"] == "demo" and transactions and not (project / transactions).is_file():
+        from .sample import generate
+
+        generate((project / transactions).parent)
 
 
 def _plain(value: Any) -> Any:

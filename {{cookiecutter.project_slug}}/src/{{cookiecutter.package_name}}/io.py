@@ -263,11 +263,13 @@ def strip_contacts(customers: pd.DataFrame) -> pd.DataFrame:
     first = frame.get("first_name", empty).astype("string")
     last = frame.get("last_name", empty).astype("string")
     if "email" in frame:
-        frame["has_email"] = email.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", regex=True).fillna(False)
+        valid = email.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", regex=True)
+        frame["has_email"] = valid.fillna(False).astype(bool)
     if "phone" in frame:
-        frame["has_phone"] = phone.str.count(r"\d").fillna(0).ge(10)
+        frame["has_phone"] = phone.str.count(r"\d").fillna(0).ge(10).astype(bool)
     if "first_name" in frame and "last_name" in frame:
-        frame["has_name"] = (first.str.strip().fillna("") != "") & (last.str.strip().fillna("") != "")
+        frame["has_name"] = ((first.str.strip().fillna("") != "")
+                             & (last.str.strip().fillna("") != "")).astype(bool)
     return frame.drop(columns=[c for c in CONTACT_FIELDS if c in frame.columns])
 
 
