@@ -16,6 +16,13 @@ from {{ cookiecutter.package_name }}.runner import latest_bundle, notebooks_of, 
 pytestmark = pytest.mark.slow
 
 
+def copy_of(source, target):
+    """A fresh project with the same config, notebooks and raw data (no cache, no reports)."""
+    for part in ("config", "notebooks", "data/raw"):
+        shutil.copytree(source / part, target / part)
+    return target
+
+
 def test_bundle_is_complete_with_every_output(demo_run, sample_project):
     result, kpis, _ = demo_run
     project, _ = sample_project
@@ -104,10 +111,7 @@ def test_only_reruns_one_section_into_a_new_bundle(demo_run, sample_project):
 
 def test_a_failing_notebook_fails_the_run_and_leaves_no_complete_bundle(sample_project, tmp_path):
     source, _ = sample_project
-    project = tmp_path / "p"
-    shutil.copytree(source / "config", project / "config")
-    shutil.copytree(source / "notebooks", project / "notebooks")
-    shutil.copytree(source / "data" / "raw", project / "data" / "raw")
+    project = copy_of(source, tmp_path / "p")
     broken = json.loads((project / "notebooks" / "00_data_quality.ipynb").read_text(encoding="utf-8"))
     broken["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                             "source": ["raise RuntimeError('planted failure')"]})
@@ -126,10 +130,7 @@ def test_a_failing_notebook_fails_the_run_and_leaves_no_complete_bundle(sample_p
 
 def test_bad_input_stops_before_any_bundle_and_leaves_the_input_untouched(sample_project, tmp_path):
     source, _ = sample_project
-    project = tmp_path / "p"
-    shutil.copytree(source / "config", project / "config")
-    shutil.copytree(source / "notebooks", project / "notebooks")
-    shutil.copytree(source / "data" / "raw", project / "data" / "raw")
+    project = copy_of(source, tmp_path / "p")
     checks = project / "data" / "raw" / "demo" / "transactions.csv"
     lines = checks.read_bytes().split(b"\n")
     lines[5] = lines[5].replace(b".20", b"/20", 1)  # 05.03.2023 -> 05.03/2023
