@@ -1,0 +1,709 @@
+"""Uplift and ROI: what the loyalty program and its campaigns really earn, with their uncertainty.
+
+Members self-select: heavier buyers join more often, so the raw member vs non-member gap overstates the
+program. This module gives the naive number (labelled as biased) and then honest estimates.
+
+Estimand
+--------
+Every member estimate is the *relative effect of membership on spend per customer* over a post window
+of fixed length ``window_days`` that starts ``confirm_days`` after joining, for members who joined with
+history and bought in those first days, against the counterfactual spend of the same members had they
+not joined: ``E[post spend | joined] / E[post spend | same members, not joined] - 1`` (0.15 = +15%).
+Customers who stop buying within the post window stay in with zero spend, so the estimand is spend per
+customer, not spend per active customer.
+
+Design (matched control, difference-in-differences)
+---------------------------------------------------
+Notation: J = a member's join day, W = ``window_days``, C = ``confirm_days``.
+
+* *Treated*: members with data from before J (see below) to J + C + W, seen (registered or a check)
+  before the feature window ends, with a check in the feature window and a check in [J, J + C).
+* *Candidate controls* for a member: customers who never joined (by the end of the data), under the
+  same conditions at the *pseudo join day* J (the member's own join day), so calendar effects (season,
+  campaigns) hit both sides alike.
+* *Confirmation window* [J, J + C): joining shows that a member was still a customer at J; a control
+  must show it too (a check in the window), or controls who silently left before J would drag the
+  counterfactual down. Outcomes are measured after it: *post spend* = net revenue in
+  [J + C, J + C + W); *pre spend* = net revenue in [J - W, J). Customers who stop buying later stay in
+  with zero spend.
+* Features (FEATURES, measured at a day A over [A - W, A)): purchases (checks with amount > 0),
+  average check (net spend / purchases), recency (days from the last check before A), tenure (days from
+  registration or the first check), history (checks before A). They are ``log1p``-transformed and
+  standardised over the pooled sample; each member is matched to its nearest neighbour (Euclidean,
+  scikit-learn ``NearestNeighbors``) among candidates with the same pseudo join day, with replacement.
+  *Common support*: members whose nearest neighbour is further than ``caliper`` are dropped (counted).
+* *Matched* design: A = J. Effect = mean(post_m) / mean(post_c) - 1. It removes the selection on
+  observed behaviour but not on what the history does not reveal (heavy buyers with a quiet spell
+  look like light buyers), so it stays biased upwards when people self-select on unobserved value.
+* *DiD* design: A = J - W (features from [J - 2W, J - W)), so the pre spend [J - W, J) is not selected
+  on and regression to the mean cannot fake a change. Ratio difference-in-differences:
+  effect = mean(post_m) / (mean(pre_m) * mean(post_c) / mean(pre_c)) - 1 (the members' counterfactual
+  is their own pre spend grown as their controls' spend grew; stable differences in level cancel).
+* 95% CIs: percentile bootstrap over matched pairs (``bootstrap_samples`` resamples).
+* Checked on the sample generator (planted self-selection 4 : 2 : 1 by value tier, 6000 customers, 16
+  seeds, true effect 0.1 and 0.2): the DiD averaged the truth (0.09, 0.21) and its CI covered it in
+  14 of 16; the matched estimate averaged 0.19 and 0.35; the naive gap was about 1.0 to 1.3.
+
+Campaigns: random treatment / control groups, spend and response in ``[sent_at, sent_at + window)``.
+Economics: program cost, incremental revenue and margin, ROI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+FEATURES = ["purchases", "avg_check", "recency_days", "tenure_days", "history_checks"]
+FEATURE_LABELS = {
+    "purchases": "Checks in the pre window",
+    "avg_check": "Average check in the pre window",
+    "recency_days": "Days since the last check",
+    "tenure_days": "Tenure, days",
+    "history_checks": "Checks before the reference day (all history)",
+    "pre_spend": "Spend in the pre window",
+}
+Z95 = 1.959963984540054
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if denominator is None or not np.isfinite(denominator) or denominator == 0:
+        return None
+    return float(numerator) / float(denominator)
+
+
+def _rel(numerator: float, denominator: float) -> float | None:
+    ratio = _ratio(numerator, denominator)
+    return None if ratio is None else ratio - 1.0
+
+
+def _percentile_ci(values: np.ndarray, level: float = 0.95) -> tuple[float | None, float | None]:
+    values = values[np.isfinite(values)]
+    if values.size < 2:
+        return None, None
+    tail = (1.0 - level) / 2.0 * 100.0
+    low, high = np.percentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def _identified(transactions: pd.DataFrame) -> pd.DataFrame:
+    out = transactions.loc[transactions["customer_id"].notna(), ["customer_id", "date", "amount"]].copy()
+    out["customer_id"] = out["customer_id"].astype(str)
+    out["day"] = out["date"].dt.normalize()
+    return out
+
+
+# ------------------------------------------------------------------------------------ naive uplift
+
+
+def naive_uplift(arpu_members: float, arpu_non_members: float) -> float | None:
+    """Naive loyalty uplift = (ARPU members - ARPU non-members) / ARPU non-members.
+
+    Biased by self-selection (active buyers join), so it overstates the program's effect.
+    Example from the seeds: 23,000 vs 15,000 -> 0.533 (+53.3%).
+    """
+    return _rel(arpu_members, arpu_non_members)
+
+
+def naive_uplift_from_data(transactions: pd.DataFrame, customers: pd.DataFrame | None,
+                           since: pd.Timestamp | None = None) -> dict[str, float | int | None]:
+    """ARPU of members and non-members among identified customers with a check on or after `since`.
+
+    ARPU = net revenue of the customers' checks since `since` / number of those customers; a member
+    is a customer with a join date (by the end of the data). Returns the ARPUs, counts and the naive
+    uplift (see `naive_uplift`).
+    """
+    empty = {"arpu_members": None, "arpu_non_members": None, "members": 0, "non_members": 0,
+             "naive_uplift": None}
+    if customers is None or "joined_program_at" not in customers.columns:
+        return empty
+    checks = _identified(transactions)
+    if since is not None:
+        checks = checks[checks["date"] >= pd.Timestamp(since)]
+    revenue = checks.groupby("customer_id")["amount"].sum()
+    joined = customers.assign(customer_id=customers["customer_id"].astype(str)).set_index(
+        "customer_id")["joined_program_at"].notna()
+    is_member = joined.reindex(revenue.index, fill_value=False).astype(bool)
+    arpu_m = float(revenue[is_member].mean()) if is_member.any() else float("nan")
+    arpu_n = float(revenue[~is_member].mean()) if (~is_member).any() else float("nan")
+    return {"arpu_members": arpu_m if np.isfinite(arpu_m) else None,
+            "arpu_non_members": arpu_n if np.isfinite(arpu_n) else None,
+            "members": int(is_member.sum()), "non_members": int((~is_member).sum()),
+            "naive_uplift": naive_uplift(arpu_m, arpu_n) if np.isfinite(arpu_m) else None}
+
+
+# ----------------------------------------------------------------------------- matched design
+
+
+class _CheckIndex:
+    """Checks sorted by (customer, day) with running sums: O(log n) window sums for any customer."""
+
+    def __init__(self, checks: pd.DataFrame, codes: pd.Index) -> None:
+        self.codes = codes
+        code = codes.get_indexer(checks["customer_id"])
+        keep = code >= 0
+        day = (checks["day"].to_numpy("datetime64[D]").astype(np.int64))[keep]
+        amount = checks["amount"].to_numpy(float)[keep]
+        self.span = int(day.max() - day.min() + 10) if day.size else 10
+        self.origin = int(day.min()) if day.size else 0
+        key = code[keep].astype(np.int64) * self.span * 4 + (day - self.origin + self.span)
+        order = np.argsort(key, kind="stable")
+        self.key = key[order]
+        self.day = day[order]
+        self.spend = np.r_[0.0, np.cumsum(amount[order])]
+        self.buys = np.r_[0, np.cumsum(amount[order] > 0)]
+
+    def position(self, code: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Index of the first check of `code` on or after `day` (days as int64 since the epoch)."""
+        day = np.clip(day - self.origin + self.span, 0, self.span * 4 - 1)
+        return np.searchsorted(self.key, code * self.span * 4 + day, side="left")
+
+    def window(self, code: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Spend and purchases (checks with amount > 0) in [first, last)."""
+        lo, hi = self.position(code, first), self.position(code, last)
+        return self.spend[hi] - self.spend[lo], self.buys[hi] - self.buys[lo]
+
+
+def _features(index: _CheckIndex, code: np.ndarray, ref: np.ndarray, first_seen: np.ndarray,
+              window_days: int, feature_lag_days: int, confirm_days: int) -> pd.DataFrame:
+    """Features at ref - lag over the window before it; pre spend [ref - W, ref), post [ref, ref + W)."""
+    pre_spend, _ = index.window(code, ref - window_days, ref)
+    post_spend, _ = index.window(code, ref + confirm_days, ref + confirm_days + window_days)
+    _, confirmed = index.window(code, ref, ref + confirm_days)
+    at = ref - feature_lag_days
+    spend, purchases = index.window(code, at - window_days, at)
+    _, history = index.window(code, np.full_like(at, index.origin - 1), at)
+    before = index.position(code, at) - 1
+    start_of_code = index.position(code, np.full_like(at, index.origin - 1))
+    has_before = before >= start_of_code
+    last_day = np.where(has_before, index.day[np.clip(before, 0, None)], -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # average check over checks with amount > 0 would need a separate running sum; net spend
+        # per purchase is close enough and keeps returns in (documented in FEATURE_LABELS)
+        avg_check = np.where(purchases > 0, spend / np.maximum(purchases, 1), 0.0)
+    return pd.DataFrame({
+        "purchases": purchases.astype(float),
+        "avg_check": avg_check,
+        "recency_days": np.where(has_before, at - last_day, np.nan).astype(float),
+        "tenure_days": (at - first_seen).astype(float),
+        "history_checks": history.astype(float),
+        "pre_spend": pre_spend,
+        "post_spend": post_spend,
+        "confirmed": confirmed > 0 if confirm_days > 0 else np.ones(code.size, bool),
+    })
+
+
+def build_matching_sample(transactions: pd.DataFrame, customers: pd.DataFrame,
+                          period: tuple[pd.Timestamp, pd.Timestamp],
+                          window_days: int = 180,
+                          feature_lag_days: int = 0, confirm_days: int = 0) -> pd.DataFrame | None:
+    """Members eligible for the matched design and their candidate controls, with their features.
+
+    One row per (customer, reference day): ``treated`` True for members (reference day = their join
+    day J), False for never-members evaluated at a member's join day. Columns: customer_id, ref_day,
+    treated, FEATURES (measured at J - feature_lag_days over the window_days before it), pre_spend
+    (net revenue in [J - W, J)), post_spend ([J, J + W)). A row needs a check in its feature window.
+    None when there is nothing to match.
+    """
+    if customers is None or "joined_program_at" not in customers.columns:
+        return None
+    start, end = pd.Timestamp(period[0]).normalize(), pd.Timestamp(period[1]).normalize()
+    checks = _identified(transactions)
+    checks = checks[(checks["day"] >= start) & (checks["day"] <= end)]
+    if checks.empty:
+        return None
+    cust = customers.assign(customer_id=customers["customer_id"].astype(str)).drop_duplicates(
+        "customer_id").set_index("customer_id")
+    joined = cust["joined_program_at"].dt.normalize()
+    first_seen = checks.groupby("customer_id")["day"].min().reindex(cust.index)
+    if "registered_at" in cust.columns:
+        first_seen = pd.concat([cust["registered_at"].dt.normalize(), first_seen], axis=1).min(axis=1)
+    history = pd.Timedelta(days=window_days + feature_lag_days)
+    after = pd.Timedelta(days=window_days + confirm_days - 1)
+    eligible = joined[(joined >= start + history) & (joined + after <= end)]
+    never = cust.index[joined.isna() & first_seen.notna()]
+    if eligible.empty or never.empty:
+        return None
+    index = _CheckIndex(checks, cust.index)
+    seen = first_seen.to_numpy("datetime64[D]").astype(np.int64)
+    ref_days = np.unique(eligible.to_numpy("datetime64[D]").astype(np.int64))
+    control_codes = cust.index.get_indexer(never)
+    member_codes = cust.index.get_indexer(eligible.index)
+    member_days = eligible.to_numpy("datetime64[D]").astype(np.int64)
+    codes = np.r_[member_codes, np.tile(control_codes, ref_days.size)]
+    refs = np.r_[member_days, np.repeat(ref_days, control_codes.size)]
+    treated = np.r_[np.ones(member_codes.size, bool), np.zeros(control_codes.size * ref_days.size, bool)]
+    alive = seen[codes] < refs - feature_lag_days
+    codes, refs, treated = codes[alive], refs[alive], treated[alive]
+    feats = _features(index, codes, refs, seen[codes], window_days, feature_lag_days, confirm_days)
+    feats.insert(0, "customer_id", cust.index[codes].to_numpy())
+    feats.insert(1, "ref_day", pd.to_datetime(refs.astype("datetime64[D]")).astype("datetime64[ns]"))
+    feats.insert(2, "treated", treated)
+    feats = feats[(feats["purchases"] > 0) & feats["confirmed"]].drop(columns="confirmed")
+    feats = feats.reset_index(drop=True)
+    return feats if feats["treated"].any() else None
+
+
+def _standardised(sample: pd.DataFrame) -> np.ndarray:
+    x = np.log1p(sample[FEATURES].to_numpy(dtype=float).clip(min=0))
+    sd = x.std(axis=0)
+    sd[sd == 0] = 1.0
+    return (x - x.mean(axis=0)) / sd
+
+
+def match_nearest(sample: pd.DataFrame, caliper: float = 0.5) -> pd.DataFrame:
+    """1:1 nearest-neighbour matching with replacement within the same reference day.
+
+    Returns one row per matched member: treated_row, control_row (row labels of `sample`), distance.
+    Members whose nearest control is further than `caliper` (standardised units) are left out.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    z = _standardised(sample)
+    rows = []
+    for _, group in sample.groupby("ref_day").groups.items():
+        group = np.asarray(group)
+        treated = group[sample.loc[group, "treated"].to_numpy()]
+        controls = group[~sample.loc[group, "treated"].to_numpy()]
+        if treated.size == 0 or controls.size == 0:
+            continue
+        nn = NearestNeighbors(n_neighbors=1).fit(z[controls])
+        distance, index = nn.kneighbors(z[treated])
+        rows.append(pd.DataFrame({"treated_row": treated, "control_row": controls[index[:, 0]],
+                                  "distance": distance[:, 0]}))
+    if not rows:
+        return pd.DataFrame(columns=["treated_row", "control_row", "distance"])
+    pairs = pd.concat(rows, ignore_index=True)
+    return pairs[pairs["distance"] <= caliper].reset_index(drop=True)
+
+
+def common_support(sample: pd.DataFrame, pairs: pd.DataFrame) -> dict[str, int]:
+    """Members eligible, matched within the caliper, dropped (off support); distinct controls used."""
+    eligible = int(sample["treated"].sum())
+    return {"members_eligible": eligible, "members_matched": int(len(pairs)),
+            "members_off_support": eligible - int(len(pairs)),
+            "candidate_controls": int((~sample["treated"]).sum()),
+            "controls_used": int(pairs["control_row"].nunique())}
+
+
+def balance_table(sample: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Standardised mean differences of pre-period features before and after matching.
+
+    SMD = (mean treated - mean control) / sqrt((var treated + var control) / 2), variances of the
+    unmatched groups (the same denominator before and after, as usual). |SMD| < 0.1 = good balance.
+    """
+    columns = FEATURES + ["pre_spend"]
+    treated = sample[sample["treated"]]
+    control = sample[~sample["treated"]]
+    m_t = sample.loc[pairs["treated_row"], columns]
+    m_c = sample.loc[pairs["control_row"], columns]
+    out = []
+    for col in columns:
+        pooled = math.sqrt((treated[col].var() + control[col].var()) / 2.0) or 1.0
+        out.append({"feature": FEATURE_LABELS[col],
+                    "members_mean": treated[col].mean(), "all_controls_mean": control[col].mean(),
+                    "smd_before": (treated[col].mean() - control[col].mean()) / pooled,
+                    "matched_controls_mean": m_c[col].mean(),
+                    "smd_after": (m_t[col].mean() - m_c[col].mean()) / pooled})
+    return pd.DataFrame(out)
+
+
+def _pair_arrays(sample: pd.DataFrame, pairs: pd.DataFrame) -> dict[str, np.ndarray]:
+    t = sample.loc[pairs["treated_row"]]
+    c = sample.loc[pairs["control_row"]]
+    return {"post_t": t["post_spend"].to_numpy(float), "post_c": c["post_spend"].to_numpy(float),
+            "pre_t": t["pre_spend"].to_numpy(float), "pre_c": c["pre_spend"].to_numpy(float)}
+
+
+def _matched_stat(a: dict[str, np.ndarray], idx: np.ndarray | slice) -> float:
+    return a["post_t"][idx].mean() / a["post_c"][idx].mean() - 1.0
+
+
+def _did_stat(a: dict[str, np.ndarray], idx: np.ndarray | slice) -> float:
+    counterfactual = a["pre_t"][idx].mean() * a["post_c"][idx].mean() / a["pre_c"][idx].mean()
+    return a["post_t"][idx].mean() / counterfactual - 1.0
+
+
+_NO_ESTIMATE = {"estimate": None, "ci_low": None, "ci_high": None}
+
+
+def pair_effect(sample: pd.DataFrame, pairs: pd.DataFrame, kind: str = "matched",
+                bootstrap_samples: int = 500, seed: int = 42) -> dict[str, float | int | None]:
+    """Relative member effect over matched pairs with a percentile bootstrap 95% CI (over pairs).
+
+    kind "matched": mean(post_m) / mean(post_c) - 1.
+    kind "did" (ratio difference-in-differences):
+    mean(post_m) / (mean(pre_m) * mean(post_c) / mean(pre_c)) - 1, i.e. the members' counterfactual
+    post spend is their own pre spend grown as their controls' spend grew.
+    Also ``incremental_spend_per_member`` (money over the post window) and the four means.
+    """
+    if len(pairs) < 2:
+        return {**_NO_ESTIMATE, "pairs": int(len(pairs))}
+    stat = _matched_stat if kind == "matched" else _did_stat
+    a = _pair_arrays(sample, pairs)
+    n = len(pairs)
+    draws = np.random.default_rng(seed).integers(0, n, size=(bootstrap_samples, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        boot = np.array([stat(a, d) for d in draws])
+        estimate = stat(a, slice(None))
+    low, high = _percentile_ci(boot)
+    post_t = float(a["post_t"].mean())
+    return {"estimate": float(estimate) if np.isfinite(estimate) else None, "ci_low": low,
+            "ci_high": high, "pairs": n,
+            "incremental_spend_per_member": post_t - post_t / (1.0 + estimate)
+            if np.isfinite(estimate) else None,
+            "pre_members": float(a["pre_t"].mean()), "pre_controls": float(a["pre_c"].mean()),
+            "post_members": post_t, "post_controls": float(a["post_c"].mean())}
+
+
+def event_study(transactions: pd.DataFrame, sample: pd.DataFrame, pairs: pd.DataFrame,
+                window_days: int = 180, confirm_days: int = 30, bin_days: int = 30) -> pd.DataFrame:
+    """Spend per customer of matched members and controls by period relative to the join day.
+
+    Period k covers days [J + k * bin_days, J + (k + 1) * bin_days) from J - window_days to
+    J + confirm_days + window_days (k < 0: before joining). ``relative_gap`` = members / controls - 1:
+    flat before joining means parallel pre-trends (in the ratio sense of the DiD); after joining it
+    traces the effect. The first confirm_days after joining are selected (both sides bought then).
+    """
+    checks = _identified(transactions)
+    sides = []
+    for role, col in (("members", "treated_row"), ("controls", "control_row")):
+        rows = sample.loc[pairs[col], ["customer_id", "ref_day"]].reset_index(drop=True)
+        rows["role"] = role
+        sides.append(rows)
+    units = pd.concat(sides, ignore_index=True)
+    merged = units.merge(checks[["customer_id", "day", "amount"]], on="customer_id", how="inner")
+    offset = (merged["day"] - merged["ref_day"]).dt.days
+    inside = (offset >= -window_days) & (offset < window_days + confirm_days)
+    merged = merged[inside].assign(period=np.floor_divide(offset[inside], bin_days))
+    spend = merged.groupby(["period", "role"])["amount"].sum().unstack("role")
+    periods = np.arange(-int(math.ceil(window_days / bin_days)),
+                        int(math.ceil((window_days + confirm_days) / bin_days)))
+    spend = spend.reindex(index=periods, columns=["members", "controls"]).fillna(0.0)
+    n = max(len(pairs), 1)
+    out = pd.DataFrame({"period": periods, "days_from": periods * bin_days,
+                        "members": spend["members"].to_numpy() / n,
+                        "controls": spend["controls"].to_numpy() / n})
+    out["relative_gap"] = out["members"] / out["controls"].replace(0.0, np.nan) - 1.0
+    return out
+
+
+def _design(transactions: pd.DataFrame, customers: pd.DataFrame,
+            period: tuple[pd.Timestamp, pd.Timestamp], kind: str, window_days: int,
+            feature_lag_days: int, confirm_days: int, caliper: float, bootstrap_samples: int,
+            seed: int) -> dict[str, Any]:
+    sample = build_matching_sample(transactions, customers, period, window_days, feature_lag_days,
+                                   confirm_days)
+    if sample is None:
+        return {"sample": None, "pairs": None, "support": None, "balance": None,
+                "effect": {**_NO_ESTIMATE, "pairs": 0},
+                "reason": (f"no member joined with {window_days + feature_lag_days} days of data before "
+                           f"and {window_days + confirm_days} after joining, checks before joining and "
+                           f"a check in the first {confirm_days} days")}
+    pairs = match_nearest(sample, caliper)
+    effect = pair_effect(sample, pairs, kind, bootstrap_samples, seed)
+    return {"sample": sample, "pairs": pairs, "support": common_support(sample, pairs),
+            "balance": balance_table(sample, pairs), "effect": effect,
+            "reason": None if effect["estimate"] is not None else "fewer than two members matched"}
+
+
+def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame | None,
+                           period: tuple[pd.Timestamp, pd.Timestamp], window_days: int = 180,
+                           confirm_days: int = 30, caliper: float = 0.5, bootstrap_samples: int = 500,
+                           seed: int = 42) -> dict[str, Any]:
+    """Both member designs (see the module docstring) and the event study of the DiD pairs.
+
+    Returns {"matched": design, "did": design, "event_study": frame or None}; a design is a dict with
+    sample, pairs, support, balance, effect (see `pair_effect`) and reason (None, or why the
+    estimate is missing).
+
+    * matched: features at the join day J over [J - W, J); effect on [J + C, J + C + W).
+    * did: features at J - W over [J - 2W, J - W) (so the pre spend [J - W, J) is not selected on and
+      regression to the mean cannot fake a change); ratio DiD of [J + C, J + C + W) vs [J - W, J).
+    Both keep members and controls with a check in [J, J + C) (C = confirm_days): joining shows the
+    member was still a customer at J, and a control must show it too, or controls who silently left
+    before J would drag the counterfactual down.
+    """
+    args = dict(window_days=window_days, confirm_days=confirm_days, caliper=caliper,
+                bootstrap_samples=bootstrap_samples, seed=seed)
+    if customers is None or "joined_program_at" not in customers.columns:
+        reason = "no customers table with join dates"
+        empty = {"sample": None, "pairs": None, "support": None, "balance": None,
+                 "effect": {**_NO_ESTIMATE, "pairs": 0}, "reason": reason}
+        return {"matched": empty, "did": dict(empty), "event_study": None}
+    matched = _design(transactions, customers, period, "matched", feature_lag_days=0, **args)
+    did = _design(transactions, customers, period, "did", feature_lag_days=window_days, **args)
+    study = (event_study(transactions, did["sample"], did["pairs"], window_days, confirm_days)
+             if did["pairs"] is not None and len(did["pairs"]) else None)
+    return {"matched": matched, "did": did, "event_study": study}
+
+
+# ------------------------------------------------------------------------------------- campaigns
+
+
+def minimum_detectable_effect(sd_treatment: float, sd_control: float, n_treatment: int,
+                              n_control: int, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Smallest true difference in means detectable with the given power by a two-sided test.
+
+    MDE = (z_(1 - alpha/2) + z_power) * sqrt(sd_t^2 / n_t + sd_c^2 / n_c), in the unit of the metric
+    (divide by the control mean for a relative MDE). For a share p use sd = sqrt(p (1 - p)).
+    """
+    z = stats.norm.ppf(1.0 - alpha / 2.0) + stats.norm.ppf(power)
+    return float(z * math.sqrt(sd_treatment ** 2 / n_treatment + sd_control ** 2 / n_control))
+
+
+def campaign_outcomes(transactions: pd.DataFrame, campaigns: pd.DataFrame,
+                      window_days: int = 30) -> pd.DataFrame:
+    """Per (campaign, customer): group, spend and response in [sent_at, sent_at + window_days).
+
+    spend = net revenue of the customer's checks in the window (0 if none); responded = at least one
+    check with amount > 0 in the window.
+    """
+    checks = _identified(transactions)
+    camp = campaigns.assign(customer_id=campaigns["customer_id"].astype(str),
+                            sent_day=campaigns["sent_at"].dt.normalize())
+    merged = camp[["campaign_id", "customer_id", "sent_day"]].drop_duplicates().merge(
+        checks[["customer_id", "day", "amount"]], on="customer_id")
+    inside = merged[(merged["day"] >= merged["sent_day"])
+                    & (merged["day"] < merged["sent_day"] + pd.Timedelta(days=window_days))]
+    spend = inside.groupby(["campaign_id", "customer_id"])["amount"].sum()
+    bought = inside[inside["amount"] > 0].groupby(["campaign_id", "customer_id"]).size()
+    out = camp[["campaign_id", "customer_id", "group", "sent_day"]].copy()
+    key = pd.MultiIndex.from_frame(out[["campaign_id", "customer_id"]])
+    out["spend"] = spend.reindex(key, fill_value=0.0).to_numpy()
+    out["responded"] = bought.reindex(key, fill_value=0).to_numpy() > 0
+    return out
+
+
+def campaign_test(treatment_spend: np.ndarray, control_spend: np.ndarray,
+                  treatment_responded: np.ndarray, control_responded: np.ndarray,
+                  bootstrap_samples: int = 500, seed: int = 42) -> dict[str, float | int | None]:
+    """Treatment vs control of one campaign.
+
+    uplift = revenue per customer treatment / control - 1, 95% CI by percentile bootstrap within
+    groups, p_value from Welch's t-test on spend; response rates, their difference and the
+    proportions z-test p-value (statsmodels); MDEs (relative revenue, response in points) at 80% power.
+    """
+    from statsmodels.stats.proportion import proportions_ztest
+
+    t = np.asarray(treatment_spend, float)
+    c = np.asarray(control_spend, float)
+    rt = np.asarray(treatment_responded, bool)
+    rc = np.asarray(control_responded, bool)
+    out: dict[str, float | int | None] = {"treatment": int(t.size), "control": int(c.size)}
+    if t.size < 2 or c.size < 2:
+        return {**out, "uplift": None, "p_value": None, "ci_low": None, "ci_high": None}
+    rng = np.random.default_rng(seed)
+    boot_t = t[rng.integers(0, t.size, (bootstrap_samples, t.size))].mean(axis=1)
+    boot_c = c[rng.integers(0, c.size, (bootstrap_samples, c.size))].mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = _percentile_ci(boot_t / boot_c - 1.0)
+    p_value = stats.ttest_ind(t, c, equal_var=False).pvalue
+    mde = minimum_detectable_effect(t.std(ddof=1), c.std(ddof=1), t.size, c.size)
+    p_pool = (rt.sum() + rc.sum()) / (rt.size + rc.size)
+    z_p = (proportions_ztest([rt.sum(), rc.sum()], [rt.size, rc.size])[1]
+           if 0 < p_pool < 1 else None)
+    sd_r = math.sqrt(p_pool * (1 - p_pool))
+    out.update({
+        "revenue_per_customer_treatment": float(t.mean()), "revenue_per_customer_control": float(c.mean()),
+        "uplift": _rel(t.mean(), c.mean()), "p_value": float(p_value) if np.isfinite(p_value) else None,
+        "ci_low": low, "ci_high": high,
+        "incremental_revenue": float((t.mean() - c.mean()) * t.size),
+        "mde_relative": _ratio(mde, c.mean()),
+        "response_treatment": float(rt.mean()), "response_control": float(rc.mean()),
+        "response_uplift_points": float(rt.mean() - rc.mean()),
+        "response_p_value": None if z_p is None else float(z_p),
+        "response_mde_points": minimum_detectable_effect(sd_r, sd_r, rt.size, rc.size),
+    })
+    return out
+
+
+def campaign_table(outcomes: pd.DataFrame, bootstrap_samples: int = 500, seed: int = 42) -> pd.DataFrame:
+    """One row per campaign: sizes, revenue per customer, uplift, CI, p-values, response, MDE."""
+    rows = []
+    for cid, group in outcomes.groupby("campaign_id", sort=True):
+        t = group[group["group"] == "treatment"]
+        c = group[group["group"] == "control"]
+        res = campaign_test(t["spend"].to_numpy(), c["spend"].to_numpy(), t["responded"].to_numpy(),
+                            c["responded"].to_numpy(), bootstrap_samples, seed)
+        rows.append({"campaign_id": cid, "sent_at": group["sent_day"].min(), **res})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------- economics
+
+
+def program_cost(points_redeemed: float, point_value: float, monthly_cost: float,
+                 months: float) -> float:
+    """Program cost = points redeemed * point value + monthly operating cost * months."""
+    return float(points_redeemed) * float(point_value) + float(monthly_cost) * float(months)
+
+
+def incremental_revenue(member_revenue: float, effect: float) -> float:
+    """Revenue the program added: member revenue * effect / (1 + effect).
+
+    Member revenue already includes the effect, so the counterfactual is member revenue / (1 + effect).
+    """
+    return float(member_revenue) * float(effect) / (1.0 + float(effect))
+
+
+def roi(incremental_margin: float, cost: float) -> float | None:
+    """ROI = (incremental margin - cost) / cost, incremental margin = incremental revenue * margin."""
+    return _ratio(incremental_margin - cost, cost)
+
+
+def roi_sensitivity(member_revenue: float, cost: float, margins: list[float],
+                    effects: list[float]) -> pd.DataFrame:
+    """ROI over a grid: rows = gross margin, columns = relative member effect."""
+    table = pd.DataFrame(index=pd.Index(margins, name="gross_margin"),
+                         columns=pd.Index(effects, name="effect"), dtype=float)
+    for m in margins:
+        for e in effects:
+            value = roi(incremental_revenue(member_revenue, e) * m, cost)
+            table.loc[m, e] = np.nan if value is None else value
+    return table
+
+
+def sensitivity_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """`roi_sensitivity` as a report table: a gross-margin column and one "effect +x%" column per effect."""
+    out = grid.copy()
+    out.columns = [f"effect {e:+.0%}" for e in grid.columns]
+    return out.reset_index()
+
+
+def months_between(start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Length of [start, end] in months (days / (365.25 / 12))."""
+    return max(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / (365.25 / 12.0), 0.0)
+
+
+def member_revenue_since_join(transactions: pd.DataFrame, customers: pd.DataFrame | None,
+                              since: pd.Timestamp | None = None) -> float | None:
+    """Net revenue of checks made by members on or after their join day (and on or after `since`)."""
+    if customers is None or "joined_program_at" not in customers.columns:
+        return None
+    checks = _identified(transactions)
+    joins = customers.assign(customer_id=customers["customer_id"].astype(str)).drop_duplicates(
+        "customer_id").set_index("customer_id")["joined_program_at"].dt.normalize()
+    join = checks["customer_id"].map(joins)
+    keep = join.notna() & (checks["day"] >= join)
+    if since is not None:
+        keep &= checks["date"] >= since
+    return float(checks.loc[keep, "amount"].sum())
+
+
+def points_redeemed_total(points: pd.DataFrame | None, transactions: pd.DataFrame,
+                          since: pd.Timestamp | None = None) -> float | None:
+    """Points redeemed: the ledger's redemptions, else the transactions' points_redeemed, else None."""
+    if points is not None and len(points):
+        rows = points[points["kind"] == "redemption"]
+        if since is not None:
+            rows = rows[rows["date"] >= since]
+        return float(rows["points"].sum())
+    if "points_redeemed" in transactions.columns:
+        rows = transactions if since is None else transactions[transactions["date"] >= since]
+        return float(rows["points_redeemed"].fillna(0.0).sum())
+    return None
+
+
+def economics(transactions: pd.DataFrame, customers: pd.DataFrame | None, points: pd.DataFrame | None,
+              effect: float | None, program: Mapping[str, Any],
+              period: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, float | None]:
+    """Program economics over [launch (or period start), period end].
+
+    cost = points redeemed * point_value + monthly_cost * months; incremental revenue from member
+    revenue since joining and the matched effect; incremental margin = incremental revenue *
+    gross_margin; ROI = (incremental margin - cost) / cost.
+    """
+    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    launch = program.get("launch_date")
+    since = max(pd.Timestamp(launch), start) if launch else start
+    redeemed = points_redeemed_total(points, transactions, since)
+    months = months_between(since, end)
+    cost = (None if redeemed is None else
+            program_cost(redeemed, program.get("point_value", 1.0), program.get("monthly_cost", 0.0),
+                         months))
+    member_rev = member_revenue_since_join(transactions, customers, since)
+    incr = None if effect is None or member_rev is None else incremental_revenue(member_rev, effect)
+    margin = None if incr is None else incr * float(program.get("gross_margin", 0.35))
+    return {"since": since, "months": months, "points_redeemed": redeemed, "program_cost": cost,
+            "member_revenue": member_rev, "incremental_revenue": incr, "incremental_margin": margin,
+            "roi": None if margin is None or cost is None else roi(margin, cost)}
+
+
+def economics_table(result: Mapping[str, Any]) -> pd.DataFrame:
+    """The economics dict as a two-column table for the report."""
+    labels = {"points_redeemed": "Points redeemed", "program_cost": "Program cost",
+              "member_revenue": "Member revenue since joining",
+              "incremental_revenue": "Incremental revenue (member effect)",
+              "incremental_margin": "Incremental gross margin", "roi": "ROI"}
+    return pd.DataFrame({"item": list(labels.values()), "value": [result.get(k) for k in labels]})
+
+
+# ------------------------------------------------------------------------------- tables, chart
+
+
+def effects_table(naive: Mapping[str, Any], member: Mapping[str, Any]) -> pd.DataFrame:
+    """Naive, matched and DiD member effects side by side (relative effects, 95% CIs, pairs)."""
+    rows = [{"method": "Naive: members vs non-members (biased by self-selection)",
+             "estimate": naive.get("naive_uplift"), "ci_low": None, "ci_high": None,
+             "customers": (naive.get("members") or 0) + (naive.get("non_members") or 0)}]
+    for key, label in (("matched", "Matched on pre-join behaviour"),
+                       ("did", "Difference-in-differences on matched pairs")):
+        effect = member[key]["effect"]
+        rows.append({"method": label, "estimate": effect.get("estimate"), "ci_low": effect.get("ci_low"),
+                     "ci_high": effect.get("ci_high"), "customers": 2 * int(effect.get("pairs") or 0)})
+    return pd.DataFrame(rows)
+
+
+def support_table(member: Mapping[str, Any]) -> pd.DataFrame:
+    """Common support of both designs: members eligible, matched, off support; controls."""
+    rows = []
+    for key in ("matched", "did"):
+        support = member[key]["support"] or {}
+        rows.append({"design": key, **support})
+    return pd.DataFrame(rows)
+
+
+def event_study_figure(study: pd.DataFrame) -> Any:
+    """Spend per customer by 30-day period around joining, members vs matched controls."""
+    from .charts import new_figure
+
+    figure, axis = new_figure()
+    axis.plot(study["days_from"], study["members"], marker="o", label="members")
+    axis.plot(study["days_from"], study["controls"], marker="o", label="matched controls")
+    axis.axvline(0, color="grey", linestyle="--", linewidth=1)
+    axis.set_xlabel("days from joining (start of period)")
+    axis.set_ylabel("spend per customer")
+    axis.legend()
+    return figure
+
+
+# ------------------------------------------------------------------------------------- headline
+
+
+def headline(naive: Mapping[str, Any], member: Mapping[str, Any], campaigns: pd.DataFrame | None,
+             econ: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The dict recorded under `uplift` in kpis.json (keys in DESIGN.md); None where input is missing."""
+    pick = ("estimate", "ci_low", "ci_high")
+    camp = {}
+    if campaigns is not None:
+        for row in campaigns.itertuples(index=False):
+            camp[str(row.campaign_id)] = {k: getattr(row, k) for k in ("uplift", "p_value", "ci_low",
+                                                                        "ci_high")}
+    econ = econ or {}
+    return {
+        "naive": naive.get("naive_uplift"),
+        "matched": {k: member["matched"]["effect"].get(k) for k in pick},
+        "did": {k: member["did"]["effect"].get(k) for k in pick},
+        "campaigns": camp or None,
+        "incremental_revenue": econ.get("incremental_revenue"),
+        "program_cost": econ.get("program_cost"),
+        "roi": econ.get("roi"),
+    }
