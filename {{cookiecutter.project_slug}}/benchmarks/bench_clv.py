@@ -1,0 +1,117 @@
+"""Benchmark of the CLV section at a retailer's scale (default 100,000 customers).
+
+Prints the median seconds of each step over --repeats runs: building the RFM summary (ours against
+lifetimes' `summary_data_from_transaction_data` on the same transactions), the BG/NBD, Pareto/NBD and
+Gamma-Gamma fits, and the whole section. With --lifetimes-pareto it also times lifetimes' own
+Pareto/NBD fitter once (slow: tens of seconds) and compares its parameters with ours.
+
+    python benchmarks/bench_clv.py [--customers 100000] [--repeats 3] [--lifetimes-pareto]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from {{ cookiecutter.package_name }} import clv  # noqa: E402
+
+START, END, CALIBRATION_END = "2023-01-01", "2024-12-31", "2024-06-30"
+
+
+def timed(step: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median wall-clock seconds of `step` over `repeats` runs, and its last result."""
+    seconds, result = [], None
+    for _ in range(repeats):
+        began = time.perf_counter()
+        result = step()
+        seconds.append(time.perf_counter() - began)
+    return statistics.median(seconds), result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lifetimes-pareto", action="store_true",
+                        help="also time lifetimes' ParetoNBDFitter (once; slow)")
+    args = parser.parse_args(argv)
+
+    transactions = clv.simulate_transactions(args.customers, START, END, seed=args.seed)
+    lifetimes = clv._lifetimes()
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    print(f"{args.customers:,} customers, {len(transactions):,} checks, {START} .. {END}; "
+          f"median of {args.repeats} run(s)")
+    rows: list[tuple[str, float]] = []
+
+    def ours_summary() -> pd.DataFrame:
+        return clv.rfm_summary(clv.purchase_log(transactions), END, "D")
+
+    def lifetimes_summary() -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return summary_data_from_transaction_data(transactions, "customer_id", "date", "amount",
+                                                      observation_period_end=END, freq="D")
+
+    seconds, summary = timed(ours_summary, args.repeats)
+    rows.append(("summary: clv.purchase_log + rfm_summary", seconds))
+    seconds, theirs = timed(lifetimes_summary, args.repeats)
+    rows.append(("summary: lifetimes summary_data_from_transaction_data", seconds))
+    same = (summary[["frequency", "recency", "T"]].astype(float).sort_index().to_numpy()
+            == theirs[["frequency", "recency", "T"]].sort_index().to_numpy()).all()
+
+    log = clv.purchase_log(transactions)
+    seconds, calibration = timed(
+        lambda: clv.calibration_holdout_summary(log, CALIBRATION_END, END, "W"), args.repeats)
+    rows.append(("calibration/holdout summary (weeks)", seconds))
+    x, t_x, big_t = (calibration[c].to_numpy() for c in ("frequency_cal", "recency_cal", "T_cal"))
+    penalizer = 0.0  # plain maximum likelihood, as the section fits unless that fails
+    seconds, bgnbd = timed(lambda: clv.fit_bgnbd(x, t_x, big_t, penalizer), args.repeats)
+    rows.append(("fit BG/NBD (lifetimes, distinct patterns)", seconds))
+    start = {"r": bgnbd.params["r"], "alpha": bgnbd.params["alpha"], "s": 1.0, "beta": big_t.max()}
+    seconds, pareto = timed(lambda: clv.fit_pareto_nbd(x, t_x, big_t, penalizer, start), args.repeats)
+    rows.append(("fit Pareto/NBD (ours, with standard errors)", seconds))
+    monetary = calibration["monetary_value_cal"].to_numpy()
+    seconds, gamma = timed(lambda: clv.fit_gamma_gamma(x, monetary), args.repeats)
+    rows.append(("fit Gamma-Gamma (lifetimes)", seconds))
+    config = {"clv": {"time_unit": "W", "calibration_end": CALIBRATION_END, "holdout_fraction": 0.25,
+                      "horizon_months": 12, "annual_discount_rate": 0.1, "penalizer_coef": 0.001,
+                      "min_repeat_buyers": 30, "max_spend_correlation": 0.3},
+              "program": {"gross_margin": 0.35}}
+    period = (pd.Timestamp(START), pd.Timestamp(END))
+    seconds, result = timed(lambda: clv.run_clv_section(transactions, config, period), args.repeats)
+    rows.append(("whole section: clv.run_clv_section", seconds))
+
+    if args.lifetimes_pareto:
+        fitter = lifetimes.ParetoNBDFitter(penalizer_coef=penalizer)
+        with clv._quiet():
+            seconds, _ = timed(lambda: fitter.fit(x, t_x, big_t), 1)
+        rows.append(("fit Pareto/NBD (lifetimes ParetoNBDFitter, once)", seconds))
+
+    width = max(len(name) for name, _ in rows)
+    for name, seconds in rows:
+        print(f"  {name:<{width}}  {seconds:8.2f} s")
+    print(f"summaries equal to lifetimes' (frequency, recency, T): {bool(same)}")
+    print(f"distinct (x, t_x, T) patterns: {len(clv._patterns(x, t_x, big_t)[0]):,} of "
+          f"{len(x):,} calibration customers")
+    print(f"BG/NBD {bgnbd}\nPareto/NBD {pareto}\nGamma-Gamma {gamma}")
+    if args.lifetimes_pareto:
+        theirs = {k: round(float(v), 4) for k, v in fitter.params_.items()}
+        print(f"lifetimes Pareto/NBD: {theirs}")
+    print(f"holdout error of the selected model ({result.selected_model}): "
+          f"{result.headline['holdout']['error']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
