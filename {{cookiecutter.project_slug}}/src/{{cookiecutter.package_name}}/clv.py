@@ -430,13 +430,36 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any, penalizer_coef: float = 0.0,
 # --- Pareto/NBD (own vectorised likelihood) ------------------------------------------------------
 
 
-def _log_hyp2f1_a_a1(a: np.ndarray, b: np.ndarray | float, z: np.ndarray) -> np.ndarray:
+class _SeriesBudget:
+    """How many hypergeometric series terms one fit may sum before it gives up.
+
+    The series fallback needs about 1 / (1 - z) terms, and an optimiser wandering towards "nobody
+    ever drops out" (s and beta running off to infinity) drives z to 1: one likelihood evaluation then
+    costs seconds and the fit minutes. Counting terms, not seconds, keeps the outcome the same on any
+    machine: 2e7 terms are about 3 s of work here, far more than a fit on real data needs (CDNOW: 0).
+    """
+
+    def __init__(self, limit: float = 2e7) -> None:
+        self.limit, self.used = limit, 0.0
+
+    def spend(self, terms: int) -> None:
+        self.used += terms
+        if self.used > self.limit:
+            raise _BudgetExhausted(f"{self.used:.3g} series terms")
+
+
+class _BudgetExhausted(Exception):
+    pass
+
+
+def _log_hyp2f1_a_a1(a: np.ndarray, b: np.ndarray | float, z: np.ndarray,
+                     budget: _SeriesBudget | None = None) -> np.ndarray:
     """log 2F1(a, b; a + 1; z) for a > 0, b > 0, 0 <= z < 1.
 
     scipy's hyp2f1 first; where it overflows or fails (b large with z near 1, which the plain series
     turns into huge numbers), Euler's transformation 2F1(a, b; a+1; z) = (1-z)^(1-b) 2F1(1, a+1-b;
     a+1; z) whose second factor stays bounded (<= a / (b - 1) for b > 1); what still fails is summed
-    as a series of positive terms in log space.
+    as a series of positive terms in log space, its terms charged to `budget`.
     """
     a, b, z = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(z, float))
     with np.errstate(all="ignore"):
@@ -448,16 +471,19 @@ def _log_hyp2f1_a_a1(a: np.ndarray, b: np.ndarray | float, z: np.ndarray) -> np.
                                                                            ab + 1.0, zb))
             bad = ~np.isfinite(out)
             for i in np.flatnonzero(bad):
-                out.flat[i] = _log_hyp2f1_series(a.flat[i], b.flat[i], z.flat[i])
+                out.flat[i] = _log_hyp2f1_series(a.flat[i], b.flat[i], z.flat[i], budget=budget)
     return out
 
 
-def _log_hyp2f1_series(a: float, b: float, z: float, max_terms: int = 2_000_000) -> float:
+def _log_hyp2f1_series(a: float, b: float, z: float, max_terms: int = 2_000_000,
+                       budget: _SeriesBudget | None = None) -> float:
     """log 2F1(a, b; a + 1; z) = log sum_n a / (a + n) (b)_n z^n / n!, all terms positive."""
     if z <= 0:
         return 0.0
     peak = b * z / (1.0 - z)
     terms = int(min(max_terms, 10 * peak + 60.0 / (1.0 - z) + 100))
+    if budget is not None:
+        budget.spend(terms)
     n = np.arange(terms, dtype=float)
     log_terms = (np.log(a) - np.log(a + n) + special.gammaln(b + n) - special.gammaln(b)
                  - special.gammaln(n + 1.0) + n * np.log(z))
@@ -500,7 +526,8 @@ class _ParetoData:
                            (self.pairs_T[0], self.pairs_T[1] * factor, self.pairs_T[2]))
 
 
-def _pareto_nbd_log_likelihood(params: tuple[float, ...], data: _ParetoData) -> np.ndarray:
+def _pareto_nbd_log_likelihood(params: tuple[float, ...], data: _ParetoData,
+                               budget: _SeriesBudget | None = None) -> np.ndarray:
     """Individual Pareto/NBD log-likelihood (Fader & Hardie 2005, note 009, eqs. 18-20).
 
     L = G(r+x) a^r b^s / G(r) * [ (alpha+T)^-(r+x) (beta+T)^-s + s / (r+s+x) * A0 ],
@@ -514,7 +541,7 @@ def _pareto_nbd_log_likelihood(params: tuple[float, ...], data: _ParetoData) -> 
     def log_f(x: np.ndarray, t: np.ndarray) -> np.ndarray:
         a = r + s + x
         c = s + 1.0 if alpha >= beta else r + x
-        return _log_hyp2f1_a_a1(a, c, (big - small) / (big + t)) - a * np.log(big + t)
+        return _log_hyp2f1_a_a1(a, c, (big - small) / (big + t), budget) - a * np.log(big + t)
 
     x_tx, t_x, at_tx = data.pairs_tx
     x_T, big_t, at_T = data.pairs_T
@@ -617,24 +644,32 @@ LOG_PARAM_BOUNDS = (-12.0, 10.0)  # fitted log-parameters (time rescaled to max(
 
 def _minimise_pareto_nbd(data: _ParetoData, weights: np.ndarray, penalizer_coef: float,
                          start: np.ndarray) -> optimize.OptimizeResult:
-    """L-BFGS-B over log-parameters (time already rescaled); Nelder-Mead if it stops early."""
+    """L-BFGS-B over log-parameters (time already rescaled); Nelder-Mead if it stops early.
+
+    Raises ClvError when the fit exhausts its series budget (see _SeriesBudget)."""
     total = weights.sum()
+    budget = _SeriesBudget()
 
     def objective(log_params: np.ndarray) -> float:
         params = np.exp(log_params)
         with np.errstate(all="ignore"):
-            ll = _pareto_nbd_log_likelihood(tuple(params), data)
+            ll = _pareto_nbd_log_likelihood(tuple(params), data, budget)
         # elementwise sums, not `@`: a BLAS call per evaluation costs milliseconds of thread wake-up
         value = -np.sum(weights * ll) / total + penalizer_coef * np.sum(params * params)
         return float(value) if np.isfinite(value) else 1e10
 
-    result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=[LOG_PARAM_BOUNDS] * 4,
-                               options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-7})
-    if not result.success:
-        polished = optimize.minimize(objective, result.x, method="Nelder-Mead",
-                                     options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 3000})
-        if polished.fun <= result.fun:
-            return polished
+    try:
+        result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=[LOG_PARAM_BOUNDS] * 4,
+                                   options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-7})
+        if not result.success:
+            polished = optimize.minimize(objective, result.x, method="Nelder-Mead",
+                                         options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 3000})
+            if polished.fun <= result.fun:
+                return polished
+    except _BudgetExhausted as exc:
+        raise ClvError("Pareto/NBD did not converge: the search drifted to parameters where the "
+                       f"likelihood is too costly to evaluate ({exc}); typically the data show almost "
+                       "no dropout") from exc
     return result
 
 
