@@ -253,3 +253,35 @@ def test_no_identified_purchases():
     assert monthly_retention(tx, None, 30).empty
     assert retention_headline(tx.drop(columns="customer_id"), None, 30)["crr"] is None
     assert cohort_matrices(tx).sizes.empty
+
+
+# --- end to end ------------------------------------------------------------------------------------
+
+
+def test_retention_and_churn_match_the_truth(demo_run):
+    """The pipeline's retention numbers equal the generator's own customer-by-customer count."""
+    _, kpis, truth = demo_run
+    recorded, planted = kpis["retention"], truth["realised"]["retention"]
+    assert recorded["churn_days"] == planted["churn_days"] == 180
+    assert recorded["window"]["start"] == planted["window"]["start"]
+    assert recorded["window"]["end"] == planted["window"]["end"]
+    for key in ("start_customers", "new_customers", "end_customers"):
+        assert recorded[key] == planted[key], key
+    for key in ("crr", "churn_rate", "reactivation_rate"):
+        assert recorded[key] == pytest.approx(planted[key], abs=1e-12), key
+    assert recorded["crr"] + recorded["churn_rate"] == pytest.approx(1.0)
+    for group in ("all", "members", "non_members"):
+        for key in ("crr", "churn_rate", "reactivation_rate"):
+            assert recorded["monthly"][group][key] == pytest.approx(planted["monthly"][group][key],
+                                                                    abs=1e-12), (group, key)
+    # the planted program keeps members: their monthly churn is below non-members'
+    assert recorded["monthly"]["members"]["churn_rate"] < recorded["monthly"]["non_members"]["churn_rate"]
+
+
+def test_rfm_segments_cover_every_customer_in_the_bundle(demo_run):
+    _, kpis, truth = demo_run
+    segments = kpis["rfm"]["segments"]
+    buyers = truth["realised"]["customers_with_transactions"]  # every one has a clean purchase
+    assert kpis["rfm"]["customers"] == buyers
+    assert sum(s["customers"] for s in segments.values()) == buyers
+    assert sum(s["revenue_share"] for s in segments.values()) == pytest.approx(1.0)

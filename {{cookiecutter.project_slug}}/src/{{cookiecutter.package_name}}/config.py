@@ -30,6 +30,8 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "data.*.read.thousands": (str,),
     "data.*.read.date_format": (str,),
     "data.*.read.sheet": (str, int),
+    "data.read.timezone": (str,),
+    "data.*.read.timezone": (str,),
     "period.start": (dt.date,),
     "period.end": (dt.date,),
     "program.launch_date": (dt.date,),
@@ -153,6 +155,7 @@ _READ_KEYS: dict[str, Any] = {
     "date_format": None,
     "header_row": 0,
     "sheet": None,
+    "timezone": None,
 }
 
 

@@ -22,7 +22,7 @@ from . import __version__, quality
 from .config import TABLES, as_timestamp
 from .io import input_files, load_all, sha256_of
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -88,7 +88,8 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
         if meta.get("key") == key:
             return Prepared(cache_dir=cache_dir, reused=True, **_fields(meta))
 
-    tables = load_all(project_dir, config)
+    reading: dict[str, int] = {}
+    tables = load_all(project_dir, config, reading)
     rows_read = {name: (None if frame is None else int(len(frame))) for name, frame in tables.items()}
     rules = config["quality"]
     cleaned = quality.clean_transactions(
@@ -99,9 +100,10 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
         drop_duplicates=rules["drop_duplicates"], drop_future=rules["drop_future"],
     )
     tables["transactions"] = cleaned.transactions
+    counts = {**cleaned.counts, **quality.consistency_counts(tables), **reading}
     start, end = cleaned.period
     meta = {
-        "key": key, "inputs": inputs, "rows_read": rows_read, "cleaning": cleaned.counts,
+        "key": key, "inputs": inputs, "rows_read": rows_read, "cleaning": counts,
         "rejected_rows": cleaned.removed, "period": [start.date().isoformat(), end.date().isoformat()],
     }
     _write_atomically(cache_dir, tables, meta)

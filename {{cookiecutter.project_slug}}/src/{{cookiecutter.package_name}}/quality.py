@@ -7,7 +7,33 @@ Cleaning rules for transactions (each counted; nothing is dropped silently):
   (`quality.drop_future`);
 - outside the period: checks before `period.start` or after `period.end` are left out of the analysis;
 - returns (negative amounts) and zero amounts are kept: returns net against purchases in every sum,
-  and sections that model purchases (CLV) apply their own stated rule.
+  and sections that model purchases (CLV) apply their own stated rule. A return is *linked* when a
+  purchase carries the same transaction_id, or the same customer bought at least the returned amount in
+  one check on or before the return's day; other returns (anonymous ones included) are counted as
+  `returns_unlinked` (their purchase usually predates the export), and identified customers whose net
+  spend is negative as `negative_net_customers`; both are kept;
+- repeated transaction ids: rows that share a transaction_id with an earlier, non-identical row are
+  counted (`duplicate_transaction_ids`) and kept: they are either the lines of one check or a re-sent
+  check with a correction, which only the client can tell.
+
+Consistency between tables (`consistency_counts`; counted, nothing removed or altered):
+- `customers_without_profile` / `checks_without_profile`: identified customers in the checks who are
+  missing from the customer table, and their checks: analysed as non-members (no join date);
+- `profiles_without_checks`: customers in the customer table with no check in the analysed period: they
+  count as members (if they joined) but not as buyers;
+- `joined_after_last_purchase`: members whose join date is after their last check: none of their checks
+  counts as a member's check;
+- `redemptions_above_balance` / `customers_above_balance`: redemptions that take a customer's running
+  points balance (accruals + adjustments − redemptions − expiries, in date order, credits first on a
+  day; adjustments count as credits, as in kpis) below zero, and those customers; from the points
+  ledger, or from the checks' points_earned / points_redeemed when there is no ledger. Kept: the export
+  usually lacks the balances accrued before it starts.
+
+Reading rules (io.py) add their own counts: `mixed_date_formats` (dates written in another format than
+most of their column) and `dates_with_zone` (dates with a UTC offset, converted to `data.read.timezone`).
+Errors instead of rules (the run stops with file, column and example values): undecodable bytes, a
+wrong separator, numbers in another decimal convention, unparseable dates, NPS scores outside 0–10 or
+not whole, duplicate customer ids, missing required columns, empty files, unknown codes.
 """
 
 from __future__ import annotations
@@ -50,6 +76,8 @@ def clean_transactions(transactions: pd.DataFrame, *, today: pd.Timestamp,
     outside = ~drop & ((frame["date"] < start) | (frame["date"] >= end + pd.Timedelta(days=1)))
     keep = ~drop & ~outside
     kept = frame.loc[keep].reset_index(drop=True)
+    repeated_ids = (int(kept["transaction_id"].dropna().duplicated().sum())
+                    if "transaction_id" in kept else 0)
     counts = {
         "rows_read": int(len(frame)),
         "duplicates": int(duplicated.sum()),
@@ -57,24 +85,137 @@ def clean_transactions(transactions: pd.DataFrame, *, today: pd.Timestamp,
         "outside_period": int(outside.sum()),
         "returns": int((kept["amount"] < 0).sum()),
         "zero_amount": int((kept["amount"] == 0).sum()),
+        "returns_unlinked": int((~returns_linked(kept)).sum()),
+        "negative_net_customers": negative_net_customers(kept),
+        "duplicate_transaction_ids": repeated_ids,
         "anonymous": int(kept["customer_id"].isna().sum()) if "customer_id" in kept else int(len(kept)),
         "rows_kept": int(len(kept)),
     }
     return CleaningResult(kept, counts, removed=int((~keep).sum()), period=(start, end))
 
 
+def returns_linked(transactions: pd.DataFrame) -> pd.Series:
+    """Per row: True unless the row is a return that no purchase accounts for (see the module docstring).
+
+    Linked = a purchase with the same transaction_id exists, or the same customer has a check of at least
+    the returned amount on or before the return's day. Anonymous returns without an id match are unlinked.
+    """
+    amount = transactions["amount"]
+    returns = amount < 0
+    linked = ~returns
+    if not returns.any():
+        return linked
+    if "transaction_id" in transactions:
+        bought_ids = set(transactions.loc[amount > 0, "transaction_id"].dropna())
+        linked |= returns & transactions["transaction_id"].isin(bought_ids).fillna(False).astype(bool)
+    if "customer_id" in transactions:
+        frame = pd.DataFrame({"customer": transactions["customer_id"],
+                              "day": transactions["date"].dt.normalize(),
+                              "purchase": amount.where(amount > 0), "is_return": returns})
+        frame = frame[frame["customer"].notna()].sort_values(["customer", "day", "is_return"], kind="stable")
+        biggest = frame.groupby("customer")["purchase"].cummax()
+        biggest = biggest.groupby(frame["customer"]).ffill()
+        covered = frame["is_return"] & (biggest >= -amount.loc[frame.index])
+        linked.loc[covered[covered].index] = True
+    return linked
+
+
+def negative_net_customers(transactions: pd.DataFrame) -> int:
+    """Identified customers whose checks sum to less than zero (returns of purchases before the export)."""
+    if "customer_id" not in transactions or transactions.empty:
+        return 0
+    net = transactions.groupby("customer_id")["amount"].sum()
+    return int((net < 0).sum())
+
+
+def consistency_counts(tables: dict[str, pd.DataFrame | None]) -> dict[str, int]:
+    """Counts of the consistency rules between tables (module docstring); a key is absent when the
+    tables it needs are not provided. `tables["transactions"]` should be the cleaned checks."""
+    checks = tables["transactions"]
+    customers = tables.get("customers")
+    points = tables.get("points")
+    counts: dict[str, int] = {}
+    buyers = checks["customer_id"] if "customer_id" in checks else pd.Series(dtype="string")
+    if customers is not None:
+        known = customers["customer_id"]
+        unknown = buyers.notna() & ~buyers.isin(set(known.dropna()))
+        counts["customers_without_profile"] = int(buyers[unknown].nunique())
+        counts["checks_without_profile"] = int(unknown.sum())
+        counts["profiles_without_checks"] = int((~known.isin(set(buyers.dropna()))).sum())
+        if "joined_program_at" in customers and "customer_id" in checks:
+            last = checks.groupby("customer_id")["date"].max()
+            joined = customers.set_index("customer_id")["joined_program_at"].dropna()
+            later = joined.index.isin(last.index)
+            counts["joined_after_last_purchase"] = int(
+                (joined[later] > last.reindex(joined.index[later])).sum())
+    ledger = _ledger_for_balance(points, checks)
+    if ledger is not None:
+        ledger = ledger.sort_values(["customer_id", "date", "order"], kind="stable")
+        balance = ledger.groupby("customer_id")["delta"].cumsum()
+        below = (ledger["delta"] < 0) & (balance < -1e-9) & (ledger["kind"] == "redemption")
+        counts["redemptions_above_balance"] = int(below.sum())
+        counts["customers_above_balance"] = int(ledger.loc[below, "customer_id"].nunique())
+    return counts
+
+
+def _ledger_for_balance(points: pd.DataFrame | None, checks: pd.DataFrame) -> pd.DataFrame | None:
+    """customer_id, date, kind, delta (signed), order (accruals first on a day) from the ledger, or from
+    the checks' points columns when there is no ledger; None when neither is available."""
+    sign = {"accrual": 1.0, "redemption": -1.0, "expiry": -1.0, "adjustment": 1.0}
+    order = {"accrual": 0, "adjustment": 1, "redemption": 2, "expiry": 3}
+    if points is not None and not points.empty:
+        frame = points[["customer_id", "date", "kind"]].copy()
+        frame["delta"] = points["points"] * points["kind"].map(sign).astype(float)
+        frame["order"] = points["kind"].map(order)
+        return frame
+    if "customer_id" not in checks or not {"points_earned", "points_redeemed"} & set(checks.columns):
+        return None
+    parts = []
+    for column, kind in (("points_earned", "accrual"), ("points_redeemed", "redemption")):
+        if column in checks:
+            part = checks.loc[checks["customer_id"].notna() & checks[column].fillna(0).ne(0),
+                              ["customer_id", "date", column]].rename(columns={column: "points"})
+            part["kind"] = kind
+            part["delta"] = part["points"].abs() * sign[kind]
+            part["order"] = order[kind]
+            parts.append(part.drop(columns="points"))
+    return pd.concat(parts, ignore_index=True)
+
+
+# key -> (what the rule looks at, what was counted, what was done); shown in this order when present.
+RULES: dict[str, tuple[str, str, str]] = {
+    "duplicates": ("exact duplicate checks", "checks", "removed"),
+    "future_dated": ("dated in the future", "checks", "removed"),
+    "outside_period": ("outside the analysed period", "checks", "left out"),
+    "returns": ("returns (negative amount)", "checks", "kept, netted in sums"),
+    "returns_unlinked": ("returns without a matching purchase", "checks", "kept, netted in sums"),
+    "negative_net_customers": ("customers with negative net spend", "customers", "kept"),
+    "zero_amount": ("zero amount", "checks", "kept"),
+    "duplicate_transaction_ids": ("repeated transaction id, rows differ", "checks",
+                                  "kept (lines of one check or a corrected re-send)"),
+    "anonymous": ("anonymous (no customer id)", "checks", "kept, not attributed to a customer"),
+    "customers_without_profile": ("customers in checks, missing from the customer table", "customers",
+                                  "kept, analysed as non-members"),
+    "checks_without_profile": ("checks of those customers", "checks", "kept, non-member checks"),
+    "profiles_without_checks": ("customers without checks in the period", "customers", "kept"),
+    "joined_after_last_purchase": ("joined the program after their last check", "customers",
+                                   "kept, no member checks"),
+    "redemptions_above_balance": ("redemptions above the points balance", "ledger rows",
+                                  "kept (balance before the export unknown)"),
+    "customers_above_balance": ("customers redeeming above their balance", "customers", "kept"),
+    "mixed_date_formats": ("dates in another format than their column", "values", "parsed"),
+    "dates_with_zone": ("dates with a UTC offset", "values", "converted to data.read.timezone"),
+}
+
+
 def rules_table(counts: dict[str, int]) -> pd.DataFrame:
-    """One row per cleaning rule: how many checks it touched and what was done with them."""
-    rows = [
-        ("exact duplicate checks", counts["duplicates"], "removed"),
-        ("dated in the future", counts["future_dated"], "removed"),
-        ("outside the analysed period", counts["outside_period"], "left out"),
-        ("returns (negative amount)", counts["returns"], "kept, netted in sums"),
-        ("zero amount", counts["zero_amount"], "kept"),
-        ("anonymous (no customer id)", counts["anonymous"], "kept, not attributed to a customer"),
-    ]
-    table = pd.DataFrame(rows, columns=["rule", "checks", "action"])
-    table["share"] = table["checks"] / max(counts["rows_read"], 1)
+    """One row per rule present in `counts`: what it counts, how many, what was done, and for rules on
+    checks their share of the checks read."""
+    rows = [(label, int(counts[key]), unit, action) for key, (label, unit, action) in RULES.items()
+            if key in counts]
+    table = pd.DataFrame(rows, columns=["rule", "count", "unit", "action"])
+    read = max(int(counts.get("rows_read", 0)), 1)
+    table["share_of_checks"] = (table["count"] / read).where(table["unit"] == "checks")
     return table
 
 

@@ -132,6 +132,11 @@ truth.json
   ``redemption_rate`` = redeemed / accrued; ``breakage_rate`` = expired / accrued;
   ``effective_accrual_rate`` = accrued / revenue of clean card checks;
   ``points_liability`` = outstanding * point_value.
+  ``retention`` {churn_days, window {start, end}, start_customers, new_customers, end_customers, crr,
+      churn_rate, reactivation_rate, monthly {months, all|members|non_members {crr, churn_rate,
+      reactivation_rate}}}: the cohorts section's definitions (purchase = clean identified check with a
+      positive amount; active = a purchase within churn_days = 180) over the last 12 full months,
+      counted customer by customer; monthly = the 12 months pooled, by membership at each month's start.
   ``nps`` {score, score_points, promoters, passives, detractors, responses}: over every row of nps.csv;
       promoters = share of scores 9..10, passives 7..8, detractors 0..6, score = promoters -
       detractors (-1..1), score_points = 100 * score.
@@ -1172,4 +1177,68 @@ def _realised(rows: dict, ch: dict, cust: dict, contacts: dict, ledger: dict, np
         "motive": {k: float(np.mean(motive == k)) if motive.size else None
                    for k in p["motive_shares"]},
         "campaigns": campaigns,
+        "retention": _realised_retention(ch, cust, cal),
     }
+
+
+RETENTION_CHURN_DAYS = 180  # the retention truth uses the default `retention.churn_days`
+
+
+def _realised_retention(ch: dict, cust: dict, cal: _Calendar,
+                        churn_days: int = RETENTION_CHURN_DAYS) -> dict:
+    """Retention over the last 12 full months of the window, counted customer by customer.
+
+    A customer is active at the end of boundary day b when a clean identified check with a positive
+    amount falls in [b - churn_days, b]; churned when one falls before that but none inside. S, E, N,
+    CRR = (E - N) / S, churn = 1 - CRR, reactivation = churned at the start who bought in the window.
+    ``monthly`` pools the 12 months one by one (sum of retained / sum of S), split by membership on
+    each month's start boundary. Only months whose start boundary is churn_days after the window
+    start count (the history warm-up).
+    """
+    buy = (ch["cust"] >= 0) & (ch["kop"] > 0)
+    who, day = ch["cust"][buy], ch["day"][buy]
+    member, join_day = cust["member"], cust["join_day"]
+
+    def last_purchase(b: int) -> np.ndarray:
+        last = np.full(cust["n"], -10**9)
+        np.maximum.at(last, who[day <= b], day[day <= b])
+        return last
+
+    def rates(b0: int, b1: int, group: np.ndarray) -> dict:
+        last0, last1 = last_purchase(b0), last_purchase(b1)
+        active0 = (b0 - last0 <= churn_days) & group
+        active1 = (b1 - last1 <= churn_days)
+        churned0 = (last0 > -10**9) & ~(b0 - last0 <= churn_days) & group
+        came_back = churned0 & (last1 > b0)
+        retained = int((active0 & active1).sum())
+        return {"start": int(active0.sum()), "retained": retained, "end": int((active1 & group).sum()),
+                "churned_at_start": int(churned0.sum()), "reactivated": int(came_back.sum())}
+
+    month_ends = pd.date_range(cal.start, cal.end, freq="ME")  # the last full month ends by `end`
+    bounds = [b for b in ((m - cal.start).days for m in month_ends[-13:]) if b >= churn_days]
+    everyone = np.ones(cust["n"], dtype=bool)
+    out: dict = {"churn_days": churn_days}
+    if len(bounds) < 2:
+        return {**out, "crr": None, "churn_rate": None, "reactivation_rate": None, "monthly": None}
+    whole = rates(bounds[0], bounds[-1], everyone)
+    retained, start = whole["retained"], whole["start"]
+    out.update({
+        "window": {"start": cal.iso_day(bounds[0] + 1), "end": cal.iso_day(bounds[-1])},
+        "start_customers": start, "end_customers": whole["end"], "new_customers": whole["end"] - retained,
+        "crr": _share(retained, start), "churn_rate": _share(start - retained, start),
+        "reactivation_rate": _share(whole["reactivated"], whole["churned_at_start"]),
+    })
+    pooled = {}
+    for group in ("all", "members", "non_members"):
+        totals = dict.fromkeys(("start", "retained", "churned_at_start", "reactivated"), 0)
+        for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
+            joined = member & (join_day <= b0)
+            mask = {"all": everyone, "members": joined, "non_members": ~joined}[group]
+            month = rates(b0, b1, mask)
+            for key in totals:
+                totals[key] += month[key]
+        pooled[group] = {"crr": _share(totals["retained"], totals["start"]),
+                         "churn_rate": _share(totals["start"] - totals["retained"], totals["start"]),
+                         "reactivation_rate": _share(totals["reactivated"], totals["churned_at_start"])}
+    out["monthly"] = {"months": len(bounds) - 1, **pooled}
+    return out
