@@ -32,6 +32,7 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "data.*.read.sheet": (str, int),
     "data.read.timezone": (str,),
     "data.*.read.timezone": (str,),
+    "report.chromium": (str,),
     "period.start": (dt.date,),
     "period.end": (dt.date,),
     "program.launch_date": (dt.date,),

@@ -19,6 +19,7 @@ import nbformat
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from . import pdf
 from .context import PARTS, RUN_FILE
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -32,13 +33,15 @@ LABELS = {
 SKIPPED_TAGS = {"parameters", "injected-parameters", "remove-output"}
 
 
-def build_bundle(run_dir: Path, config: dict[str, Any], notebooks: list[Path]) -> None:
-    """Write kpis.json, tables.xlsx and index.html into `run_dir` from what the notebooks left there."""
+def build_bundle(run_dir: Path, config: dict[str, Any], notebooks: list[Path]) -> str:
+    """Write kpis.json, tables.xlsx, index.html and report.pdf into `run_dir` from what the notebooks
+    left there; return one sentence on the PDF (made, or why not: a missing browser is no failure)."""
     run_dir = Path(run_dir)
     executed = [run_dir / "notebooks" / nb.name for nb in notebooks]
     write_kpis(run_dir, config, order=[_section(nb) for nb in notebooks])
     write_tables_xlsx(run_dir)
     write_index_html(run_dir, config, executed)
+    return pdf.write_pdf(run_dir, config)
 
 
 def _section(notebook: Path) -> str:
