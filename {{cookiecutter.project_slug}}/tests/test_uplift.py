@@ -109,6 +109,94 @@ def test_matching_balance_and_support():
     assert balance.loc[uplift.FEATURE_LABELS["purchases"], "smd_before"] > 0.5
 
 
+def test_exact_match_columns_and_strata():
+    customers = pd.DataFrame({"customer_id": ids("m", "a", "b"),
+                              "joined_program_at": [T("2024-01-01"), pd.NaT, pd.NaT],
+                              "tier": ["high", "high", "low"], "program_tier": ["gold", None, None]})
+    used, notes = uplift.exact_match_columns(customers, ["tier", "program_tier", "segment"])
+    assert used == ["tier"]
+    assert notes[0].startswith("program_tier: known for 100% of members and 0% of non-members")
+    assert notes[1] == "segment: not in the customers table"
+    # member 0 is closest to control 2 on features but may only take control 1 (same stratum)
+    rows = pd.DataFrame({"ref_day": [T("2024-01-01")] * 3, "treated": [True, False, False],
+                         "stratum": ["high", "high", "low"],
+                         "purchases": [5.0, 4.0, 5.0], "avg_check": [100.0, 100.0, 100.0],
+                         "recency_days": [10.0] * 3, "tenure_days": [300.0] * 3,
+                         "history_checks": [8.0] * 3})
+    pairs = uplift.match_nearest(rows, caliper=10.0)
+    assert pairs["control_row"].tolist() == [1]
+    assert uplift.match_nearest(rows.drop(columns="stratum"), caliper=10.0)["control_row"].tolist() == [2]
+
+
+def test_propensity_matching_takes_the_nearest_score():
+    rng = np.random.default_rng(0)
+    n = 200
+    rows = pd.DataFrame({"ref_day": [T("2024-01-01")] * n, "treated": rng.random(n) < 0.3,
+                         **{f: rng.gamma(2.0, 10.0, n) for f in uplift.FEATURES}})
+    score = uplift.propensity_scores(rows)
+    pairs = uplift.match_propensity(rows, caliper_sd=0.2)
+    controls = np.flatnonzero(~rows["treated"].to_numpy())
+    for t, c, d in pairs.itertuples(index=False):
+        assert d == pytest.approx(abs(score[t] - score[c]))
+        assert d == pytest.approx(np.abs(score[controls] - score[t]).min())  # nearest logit
+        assert d <= 0.2 * score.std()
+
+
+def test_campaign_romi_by_hand():
+    table = pd.DataFrame({"campaign_id": ["a", "b", "c"], "treatment": [1000, 500, 10],
+                          "incremental_revenue": [40_000.0, 10_000.0, 100.0]})
+    out = uplift.campaign_romi(table, gross_margin=0.25, campaign_costs={"a": 5_000},
+                               cost_per_contact=2.0).set_index("campaign_id")
+    # a: margin 10,000 vs cost 5,000 -> ROMI 1.0; b: margin 2,500 vs 500 * 2 = 1,000 -> 1.5
+    assert out.loc["a", "incremental_margin"] == 10_000 and out.loc["a", "romi"] == pytest.approx(1.0)
+    assert out.loc["b", "cost"] == 1_000 and out.loc["b", "romi"] == pytest.approx(1.5)
+    assert out.loc["c", "romi"] == pytest.approx((25 - 20) / 20)
+    assert uplift.campaign_romi(table, 0.25)["romi"].isna().all()  # no costs: no ROMI
+
+
+def test_points_breakage_lag_and_cost_by_hand():
+    # 100 points accrued on 1 Jan, 60 redeemed on 11 Jan, 40 expire on 21 Jan
+    points = pd.DataFrame({"customer_id": ids("a", "a", "a"),
+                           "date": [T("2024-01-01"), T("2024-01-11"), T("2024-01-21")],
+                           "kind": ["accrual", "redemption", "expiry"], "points": [100.0, 60.0, 40.0]})
+    out = uplift.points_breakage_and_lag(points)
+    # balance 100 for 10 days, 40 for 10 days, then 0: 1,400 point-days / 100 points out = 14 days
+    assert out["breakage_rate"] == pytest.approx(0.4) and out["redemption_lag_days"] == pytest.approx(14)
+    assert uplift.points_breakage_and_lag(None)["breakage_rate"] is None
+    # seeds: up to 30% of points are never spent; a year's wait at 10% a year -> 0.7 / 1.1
+    assert uplift.points_cost_ratio(0.3, 365, 0.1) == pytest.approx(0.7 / 1.1)
+    assert uplift.points_cost_ratio(0.0, 100, 0.0) == 1.0
+    table = uplift.discount_vs_points_table(100_000, [0.05, 0.10], 0.3, 0.0)
+    assert table["discount_cost"].tolist() == [5_000, 10_000]
+    assert table["points_cost"].tolist() == pytest.approx([3_500, 7_000])
+    assert table["saving"].tolist() == pytest.approx([1_500, 3_000])
+    assert table["saving_share"][0] == pytest.approx(0.3)
+
+
+def test_launch_dates_and_regional_did_by_hand():
+    customers = pd.DataFrame({"customer_id": ids("a", "b", "c"), "region": ["A", "A", "B"],
+                              "joined_program_at": [T("2024-01-20"), T("2024-01-15"), pd.NaT]})
+    assert uplift.launch_dates_by_region(customers) == {"A": T("2024-01-15")}
+    assert uplift.launch_dates_by_region(customers, {"B": "2024-06-01"}) == {"B": T("2024-06-01")}
+    # window 14 days around 15 Jan, one check per region and week; B never launches
+    launch = T("2024-01-15")
+    days = [launch + pd.Timedelta(days=k) for k in (-14, -7, 0, 7)]
+    transactions = pd.DataFrame({"date": days * 2, "region": ["A"] * 4 + ["B"] * 4,
+                                 "amount": [40.0, 60.0, 60.0, 72.0, 100.0, 100.0, 110.0, 110.0],
+                                 "customer_id": pd.array([pd.NA] * 8, dtype="str")})
+    period = (T("2023-12-01"), T("2024-02-29"))
+    out = uplift.regional_did(transactions, customers, {"A": launch}, period, window_days=14,
+                              bootstrap_samples=200)
+    # A: pre 100, post 132; B: pre 200, post 220 -> 132 / (100 * 220 / 200) - 1 = 0.2
+    assert out["estimate"] == pytest.approx(0.2) and out["reason"] is None
+    assert out["ci_low"] <= out["ci_high"]
+    assert out["cohorts"].loc[0, "control_regions"] == "B"
+    both = uplift.regional_did(transactions, customers, {"A": launch, "B": launch}, period, 14)
+    assert both["estimate"] is None and both["reason"].startswith("no staggered launch")
+    no_region = uplift.regional_did(transactions.drop(columns="region"), None, {"A": launch}, period)
+    assert no_region["reason"] == "no region in the transactions or customers table"
+
+
 def test_minimum_detectable_effect():
     z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)  # 1.95996 + 0.84162 = 2.80158
     assert uplift.minimum_detectable_effect(1.0, 1.0, 100, 100) == pytest.approx(z * math.sqrt(0.02))
@@ -237,22 +325,58 @@ def test_headline_and_economics_on_sample(recovered):
                             recovered["config"]["program"], recovered["period"])
     assert econ["points_redeemed"] == pytest.approx(recovered["truth"]["realised"]["points"]["redeemed"])
     kpis = uplift.headline(recovered["naive"], recovered["member"], recovered["campaigns"], econ)
-    assert set(kpis) == {"naive", "matched", "did", "campaigns", "incremental_revenue", "program_cost", "roi"}
-    assert set(kpis["campaigns"]["autumn_bonus"]) == {"uplift", "p_value", "ci_low", "ci_high"}
+    assert set(kpis) == {"naive", "matched", "did", "campaigns", "incremental_revenue", "program_cost", "roi",
+                         "matching", "regional", "points_vs_discount"}
+    assert set(kpis["campaigns"]["autumn_bonus"]) == {"uplift", "p_value", "ci_low", "ci_high", "cost",
+                                                      "romi"}
+    assert kpis["regional"] == {"estimate": None, "ci_low": None, "ci_high": None}
     assert kpis["roi"] == pytest.approx((econ["incremental_margin"] - econ["program_cost"])
                                         / econ["program_cost"])
 
 
-@pytest.mark.slow
-def test_did_interval_covers_the_truth_over_seeds(tmp_path):
-    # DiD over 16 generator seeds (n = 6000, effect 0.1 and 0.2) averaged the planted effect and its CI
-    # covered it in 14; the matched estimate stays biased upwards (unobserved self-selection), so only
-    # the DiD is held to coverage here.
-    covered = []
+def test_member_effect_intervals_cover_the_truth_over_seeds(tmp_path):
+    # Five generator seeds (6000 customers, planted effect 0.10). Before exact matching on the value tier
+    # the matched estimate averaged about 0.26 over seeds and covered the truth in 3 of these 5; now
+    # both designs cover it in at least 4 of 5 (20 seeds: matched 19, DiD 18; see the module docstring).
+    covered = {"matched": [], "did": []}
+    estimates = {"matched": [], "did": []}
     for seed in range(21, 26):
-        tables, _, meta = _sample_tables(tmp_path / str(seed), 6000, seed, {"member_effect": 0.2})
+        tables, _, meta = _sample_tables(tmp_path / str(seed), 6000, seed,
+                                         {"member_effect": TRUE_MEMBER_EFFECT})
         member = uplift.member_effect_analysis(tables["transactions"], tables["customers"], meta["period"],
                                                bootstrap_samples=200)
-        effect = member["did"]["effect"]
-        covered.append(effect["ci_low"] < 0.2 < effect["ci_high"])
-    assert sum(covered) >= 4, covered
+        assert member["exact_match_on"] == ["tier"]
+        for design in covered:
+            effect = member[design]["effect"]
+            estimates[design].append(round(effect["estimate"], 3))
+            covered[design].append(effect["ci_low"] < TRUE_MEMBER_EFFECT < effect["ci_high"])
+    assert sum(covered["matched"]) >= 4, (covered, estimates)
+    assert sum(covered["did"]) >= 4, (covered, estimates)
+    assert abs(np.mean(estimates["matched"]) - TRUE_MEMBER_EFFECT) < 0.08, estimates
+
+
+def test_regional_did_recovers_a_staggered_launch(tmp_path):
+    # Moscow, St Petersburg and Yekaterinburg launch on 1 Jan 2024, Kazan and Novosibirsk half a year later.
+    # The regional effect is the members' effect diluted by the non-members' and anonymous revenue:
+    # truth = R / (R - M * e / (1 + e)) - 1, R = treated regions' revenue in the post window, M = the
+    # part of it bought by members after joining, e = planted member effect.
+    effect = 0.5
+    late = {"Казань": "2024-07-01", "Новосибирск": "2024-07-01"}
+    params = {"member_effect": effect, "region_launch_dates": late, "join_delay_mean_days": 20.0,
+              "join_probability_by_tier": {"low": 0.5, "middle": 0.7, "high": 0.9}}
+    tables, truth, meta = _sample_tables(tmp_path, 4000, 4, params)
+    assert truth["params"]["region_launch_dates"] == late
+    tr, cu = tables["transactions"], tables["customers"]
+    first_join = cu.dropna(subset=["joined_program_at"]).groupby("region")["joined_program_at"].min()
+    assert (first_join[list(late)] >= T("2024-07-01")).all() and first_join["Москва"] < T("2024-02-01")
+    dates = uplift.launch_dates_by_region(cu, {"Москва": "2024-01-01", "Санкт-Петербург": "2024-01-01",
+                                               "Екатеринбург": "2024-01-01", **late})
+    out = uplift.regional_did(tr, cu, dates, meta["period"], window_days=180, bootstrap_samples=300)
+    assert out["cohorts"]["launch_date"].tolist() == [T("2024-01-01")]
+    post = tr[(tr["date"] >= T("2024-01-01")) & (tr["date"] < T("2024-06-29"))
+              & ~tr["region"].isin(list(late))]
+    join = post["customer_id"].map(cu.set_index("customer_id")["joined_program_at"])
+    revenue, member = post["amount"].sum(), post.loc[post["date"] >= join, "amount"].sum()
+    planted = revenue / (revenue - member * effect / (1 + effect)) - 1
+    assert out["ci_low"] < planted < out["ci_high"], (planted, out)
+    assert out["ci_low"] > 0

@@ -38,11 +38,15 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "program.launch_date": (dt.date,),
     "clv.calibration_end": (dt.date,),
     "run.kernel_name": (str,),
+    "uplift.region_launch_dates": (dict,),
+    "uplift.campaign_costs": (dict,),
+    "uplift.cost_per_contact": (float, int),
 }
 
 CHOICES: dict[str, tuple[Any, ...]] = {
     "language": ("en", "ru"),
     "clv.time_unit": ("D", "W"),
+    "uplift.matching": ("nearest", "propensity"),
 }
 
 # Free-form maps: client column names -> canonical names, client codes -> canonical codes.
@@ -178,7 +182,7 @@ def _check_free_form(value: Any, key_path: str, source: str) -> None:
 
 def _type_names(types: tuple[type, ...]) -> str:
     names = {dt.date: "a date (YYYY-MM-DD)", str: "text", int: "an integer", float: "a number",
-             bool: "true/false"}
+             bool: "true/false", dict: "a mapping"}
     shown = [t for t in types if not (t is int and float in types)]  # an int is a number too
     return " or ".join(names.get(t, t.__name__) for t in shown)
 

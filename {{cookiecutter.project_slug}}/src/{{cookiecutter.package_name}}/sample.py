@@ -41,9 +41,12 @@ Time runs in days from ``start`` (day 0) to ``end`` (day ``D - 1``). Day-level i
 * Tier = tertile of ``lambda * p / nu`` (latent expected spend per day). Customers would join the program
   with probability ``join_probability_by_tier`` (4 : 2 : 1 for high : middle : low), on day
   ``max(launch, registration day + 1) + floor(Exp(join_delay_mean_days))`` if they are alive then and it
-  is not after ``end``. This self-selection makes the naive member / non-member gap much larger than the
-  true effect ``member_effect`` (relative, on purchase rate and hence on spend per customer; the dropout
-  and the check amounts are not changed by membership).
+  is not after ``end``; with ``region_launch_dates`` ({region: ISO date}, opt-in, default empty) the
+  program starts in a listed region on its own date, so ``launch`` above is the launch day of the
+  customer's home region (a staggered regional roll-out for the regional comparison).
+  This self-selection makes the naive member / non-member gap much larger than the true effect
+  ``member_effect`` (relative, on purchase rate and hence on spend per customer; the dropout and the
+  check amounts are not changed by membership).
 * A member's check carries the card with probability ``card_share``; only card checks earn
   ``round(amount * accrual_rate, 2)`` points. On a card check a member redeems with its own propensity
   (``Beta(*redemption_propensity_beta)``) if the balance before the check is at least
@@ -96,6 +99,7 @@ truth.json
   ``survey_response_share``; ``survey_anonymous_share``; ``contact_missing_shares`` {email, phone, name};
   ``dirt_shares`` {duplicates, returns, zero_amount, future_dated, missing_contacts};
   ``regions`` {region: {weight, stores: [store_id, ...]}}; ``home_store_share``;
+  ``region_launch_dates`` {region: ISO date} (empty = every region launches on launch_date);
   ``discount_share``, ``discount_range``.
 ``realised``        counted in the written data. "Clean checks" are the transactions rows that are
                     not dirt; money is in currency units; shares are 0..1.
@@ -216,6 +220,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "dirt_shares": {"duplicates": 0.005, "returns": 0.01, "zero_amount": 0.002,
                     "future_dated": 0.001, "missing_contacts": 0.05},
     "home_store_share": 0.9,
+    "region_launch_dates": {},  # opt-in staggered launch: {region: ISO date}; others launch at launch_date
     "discount_share": 0.3,
     "discount_range": [0.05, 0.20],
 }
@@ -342,6 +347,14 @@ class _Calendar:
             raise ValueError(f"today ({today}) is before end ({end})")
         self.n_days = (self.end - self.start).days + 1
         self.launch_day = (self.launch - self.start).days
+        self.region_launch = {}
+        for region, day in (p.get("region_launch_dates") or {}).items():
+            if region not in _REGIONS:
+                raise ValueError(f"region_launch_dates: unknown region {region!r}")
+            offset = (pd.Timestamp(day).normalize() - self.start).days
+            if not self.launch_day <= offset < self.n_days:
+                raise ValueError(f"region_launch_dates: {region} {day} is not in [launch_date, end]")
+            self.region_launch[region] = offset
         self.today_day = (self.today - self.start).days
         days = pd.date_range(self.start, periods=self.n_days, freq="D")
         month = np.asarray(p["month_multiplier"], float)
@@ -359,6 +372,10 @@ class _Calendar:
             cid: int(round(self.launch_day + (k + 0.5) / n_campaigns * (last_send - self.launch_day)))
             for k, cid in enumerate(p["campaign_effects"])
         }
+
+    def region_launch_day(self, region: str) -> int:
+        """Day the program launches in `region`: region_launch_dates, else the launch day."""
+        return self.region_launch.get(region, self.launch_day)
 
     def S(self, t: np.ndarray) -> np.ndarray:
         """Cumulative intensity at time t (days since start, clipped to the window)."""
@@ -402,13 +419,8 @@ def _simulate_customers(n: int, cal: _Calendar, p: dict, rng: np.random.Generato
     join_p = np.array([p["join_probability_by_tier"][t] for t in TIERS])
     would_join = rng.random(n) < join_p[tier]
     reg_day = np.floor(reg).astype(np.int64)
-    join_day = (np.maximum(cal.launch_day, reg_day + 1)
-                + np.floor(rng.exponential(p["join_delay_mean_days"], n)).astype(np.int64))
-    member = would_join & (join_day < death) & (join_day <= D - 1)
-    join_day = np.where(member, join_day, -1)
-    unsub_day = join_day + 1 + np.floor(rng.exponential(p["unsubscribe_mean_days"], n)).astype(np.int64)
-    unsub = member & (unsub_day <= D - 1)
-    unsub_day = np.where(unsub, unsub_day, -1)
+    join_delay = np.floor(rng.exponential(p["join_delay_mean_days"], n)).astype(np.int64)
+    unsub_delay = np.floor(rng.exponential(p["unsubscribe_mean_days"], n)).astype(np.int64)
 
     region_names = list(_REGIONS)
     region_w = np.array([_REGIONS[r][1] for r in region_names])
@@ -420,6 +432,15 @@ def _simulate_customers(n: int, cal: _Calendar, p: dict, rng: np.random.Generato
     first_store = np.searchsorted(store_region, home_region)
     home_store = first_store + np.floor(
         rng.random(n) * np.array([_REGIONS[r][2] for r in region_names])[home_region]).astype(np.int64)
+
+    # Joining: from the launch day of the customer's home region (region_launch_dates, else launch).
+    region_launch = np.array([cal.region_launch_day(r) for r in region_names], dtype=np.int64)
+    join_day = np.maximum(region_launch[home_region], reg_day + 1) + join_delay
+    member = would_join & (join_day < death) & (join_day <= D - 1)
+    join_day = np.where(member, join_day, -1)
+    unsub_day = join_day + 1 + unsub_delay
+    unsub = member & (unsub_day <= D - 1)
+    unsub_day = np.where(unsub, unsub_day, -1)
 
     # Campaign targeting among customers alive on sent_at.
     campaigns = {}
@@ -1003,7 +1024,7 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict:
         if key not in out:
             raise KeyError(f"unknown sample parameter {key!r}")
         if isinstance(out[key], dict) and isinstance(value, Mapping) and key not in (
-                "campaign_effects", "hour_weights"):
+                "campaign_effects", "hour_weights", "region_launch_dates"):
             out[key] = _merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
