@@ -23,6 +23,7 @@ Typical session:
   %(prog)s validate --client acme         read and check acme's files against the data contract
   %(prog)s run --client acme              run every notebook; bundle in reports/acme/<run_id>/
   %(prog)s run --client acme --only rfm   re-run one section into a new bundle
+  %(prog)s batch --resume                 every client in parallel, skipping up-to-date bundles
 
 A client is described by config/clients/<client>.yaml (see config/defaults.yaml for every key).
 """
@@ -79,6 +80,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import format_summary, run_batch, summary_rows
+
+    project = _project(args)
+    result = run_batch(project, args.clients, workers=args.workers, scheduler=args.scheduler,
+                       only=args.only, resume=args.resume, notebook_timeout=args.timeout,
+                       progress=not args.quiet)
+    print(format_summary(summary_rows(result, project.resolve())))
+    print(f"summary: {result.folder / 'summary.html'} (and summary.csv, batch.log)")
+    if not result.ok:
+        print(f"{len(result.failed)} of {len(result.outcomes)} clients FAILED", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
 def cmd_install_kernel(args: argparse.Namespace) -> int:
     from .runner import ensure_kernel
 
@@ -130,6 +153,41 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run only these sections (name like rfm, or number like 20)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
+
+    batch = commands.add_parser(
+        "batch", help="run many clients in parallel; a summary of which passed",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run every client of config/clients/*.yaml (or those given with --clients), each\n"
+        "in its own process: --workers at a time on this machine, or on a Dask cluster (--scheduler).\n"
+        "One client's failure (bad input, a failed notebook, a notebook over its time limit, a killed\n"
+        "worker) never stops the others. Progress per client and notebook goes to the terminal and to\n"
+        "reports/_batch/<batch_id>/batch.log; the summary (client, status, seconds, bundle, first error\n"
+        "line) is printed and saved there as summary.csv and summary.html.",
+        epilog="exit status: 0 every client complete or up to date, 1 some client failed,\n"
+        "  2 bad arguments (unknown client or section)\n"
+        "examples:\n"
+        "  %(prog)s                              every client, one per core\n"
+        "  %(prog)s --clients acme beta --only data_quality program_kpis\n"
+        "  %(prog)s --resume                     re-run only what changed or failed\n"
+        "  %(prog)s --scheduler tcp://10.0.0.5:8786   on a Dask cluster (shared project folder)",
+    )
+    batch.add_argument("--clients", nargs="+", metavar="CLIENT",
+                       help="client slugs (default: every config/clients/*.yaml)")
+    batch.add_argument("--only", nargs="+", metavar="SECTION",
+                       help="run only these sections (name like rfm, or number like 20)")
+    batch.add_argument("--workers", type=int, metavar="N",
+                       help="clients run at a time on this machine (default: the number of cores)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="Dask scheduler address, e.g. tcp://host:8786: run the clients on that "
+                       "cluster (its workers must see this project folder at the same path)")
+    batch.add_argument("--timeout", type=_positive, metavar="SECONDS",
+                       help="time limit of each notebook for every client; over it the kernel is "
+                       "killed and the client fails (default: each client's run.notebook_timeout)")
+    batch.add_argument("--resume", action="store_true",
+                       help="skip clients whose latest complete bundle has the same input files "
+                       "(sha256), the same config and the requested sections; re-run the rest")
+    batch.add_argument("--quiet", action="store_true", help="no progress in the terminal (the log has it)")
+    batch.set_defaults(func=cmd_batch)
 
     kernel = commands.add_parser("install-kernel",
                                  help="register this Python as the project's Jupyter kernel")

@@ -138,15 +138,21 @@ def latest_bundle(project_dir: Path, client: str) -> Path | None:
 
 
 def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None,
-               progress: bool = True, log: Callable[[str], None] | None = None) -> RunResult:
+               progress: bool = True, log: Callable[[str], None] | None = None,
+               on_event: Callable[[str, dict[str, Any]], None] | None = None) -> RunResult:
     """Validate, prepare and run every notebook of `client`; return where the bundle is.
 
     Raises ConfigError / DataError before anything is written when the config or an input is bad.
+    `on_event(kind, details)`, if given, is told when each step starts and ends, so that a supervisor
+    (the batch) can show progress and enforce its own time limits: ("staging", {run_id, staging}),
+    ("notebook", {notebook, index, total}), ("notebook_done", {notebook, status, seconds, error}),
+    ("report", {}).
     """
     import papermill as pm
     from tqdm.auto import tqdm
 
     log = log or (lambda message: tqdm.write(message, file=sys.stderr))  # keeps the bar intact
+    emit = on_event or (lambda kind, details: None)
     project_dir = Path(project_dir).resolve()
     started, clock = dt.datetime.now(), time.perf_counter()
     config = load_config(project_dir, client)
@@ -161,6 +167,7 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     staging = client_reports / f".{run_id}.partial"
     (staging / "notebooks").mkdir(parents=True)
     (staging / PARTS).mkdir()
+    emit("staging", {"run_id": run_id, "staging": str(staging)})
     write_config(config, staging / PARTS / "config.json")
     (staging / PARTS / RUN_FILE).write_text(json.dumps({
         "client": client, "run_id": run_id, "cache_dir": str(prepared.cache_dir),
@@ -171,8 +178,9 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     error = None
     bar = tqdm(list(zip(notebooks, results, strict=True)), desc=client, unit="notebook",
                disable=not progress, leave=False, file=sys.stderr)
-    for notebook, result in bar:
+    for index, (notebook, result) in enumerate(bar):
         bar.set_postfix_str(section_name(notebook))
+        emit("notebook", {"notebook": notebook.name, "index": index, "total": len(notebooks)})
         tick = time.perf_counter()
         try:
             pm.execute_notebook(
@@ -187,13 +195,17 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
             error = f"{notebook.name}: {result.error}"
         result.seconds = round(time.perf_counter() - tick, 2)
         log(f"[{client}] {notebook.name}: {result.status} in {result.seconds:.1f} s")
+        emit("notebook_done", asdict(result))
         if error:
             break
     bar.close()
 
+    pdf_note = None
     if error is None:
+        emit("report", {})
         try:
-            report.build_bundle(staging, config, notebooks)
+            pdf_note = report.build_bundle(staging, config, notebooks)
+            log(f"[{client}] {pdf_note}")
         except Exception as exc:  # noqa: BLE001 - a failed report fails the run with its reason
             error = f"report: {_first_line(exc)}"
 
@@ -205,7 +217,7 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
         "finished_at": dt.datetime.now().isoformat(timespec="seconds"), "seconds": seconds,
         "only": list(only or []), "period": list(prepared.period),
         "inputs": prepared.inputs, "cache_key": prepared.key,
-        "notebooks": [asdict(r) for r in results], "versions": package_versions(),
+        "notebooks": [asdict(r) for r in results], "pdf": pdf_note, "versions": package_versions(),
         "parameters": config,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
