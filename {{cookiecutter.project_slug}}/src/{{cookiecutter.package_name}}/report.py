@@ -19,17 +19,11 @@ import nbformat
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import pdf
+from . import i18n, pdf, summary
 from .context import PARTS, RUN_FILE
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-LABELS = {
-    "en": {"report": "Loyalty program analysis", "period": "Period", "run": "Run",
-           "contents": "Contents", "generated": "Generated", "currency": "Currency"},
-    "ru": {"report": "Анализ программы лояльности", "period": "Период", "run": "Запуск",
-           "contents": "Содержание", "generated": "Сформирован", "currency": "Валюта"},
-}
 SKIPPED_TAGS = {"parameters", "injected-parameters", "remove-output"}
 
 
@@ -152,14 +146,40 @@ def render_notebook(path: Path) -> dict[str, str]:
     return {"anchor": anchor, "title": notebook_title(notebook, anchor), "html": "\n".join(blocks)}
 
 
-def write_index_html(run_dir: Path, config: dict[str, Any], executed: list[Path]) -> Path:
+def report_kpis(run_dir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    """The merged kpis of the run: kpis.json when written (build_bundle writes it first), else merged
+    from the sections' parts without writing anything."""
+    path = run_dir / "kpis.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
     run = json.loads((run_dir / PARTS / RUN_FILE).read_text(encoding="utf-8"))
+    return {"meta": {"client": config["client"], "name": config["name"], "run_id": run["run_id"],
+                     "period": {"start": run["period"][0], "end": run["period"][1]},
+                     "currency": config["currency"], "language": config["language"]},
+            **merge_kpis(run_dir, order=[])}
+
+
+def report_context(run_dir: Path, config: dict[str, Any], executed: list[Path],
+                   today: dt.date | None = None) -> dict[str, Any]:
+    """What templates/report.html.j2 needs: labels of the frame in the report's language, the cover,
+    the executive summary (tiles, findings), the sections and the appendices (see `summary`)."""
+    run = json.loads((run_dir / PARTS / RUN_FILE).read_text(encoding="utf-8"))
+    language = config["language"]
+    kpis = report_kpis(run_dir, config)
+    frame = summary.report_frame(kpis, language)
+    return {
+        "labels": i18n.labels(language), "language": language, "client": config["name"],
+        "currency": config["currency"], "period": frame["period"], "run_id": run["run_id"],
+        "generated": summary.format_date(today or dt.date.today(), language),
+        "tiles": frame["tiles"], "findings": frame["findings"], "methodology": frame["methodology"],
+        "data_quality": frame["data_quality"], "sections": [render_notebook(p) for p in executed],
+    }
+
+
+def write_index_html(run_dir: Path, config: dict[str, Any], executed: list[Path]) -> Path:
+    run_dir = Path(run_dir)
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    page = environment.get_template("report.html.j2").render(
-        labels=LABELS[config["language"]], language=config["language"], client=config["name"],
-        currency=config["currency"], period=run["period"], run_id=run["run_id"],
-        generated=dt.date.today().isoformat(), sections=[render_notebook(p) for p in executed],
-    )
+    page = environment.get_template("report.html.j2").render(**report_context(run_dir, config, executed))
     target = run_dir / "index.html"
     target.write_text(page, encoding="utf-8")
     return target
