@@ -38,6 +38,32 @@ def timed(step: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     return statistics.median(seconds), result
 
 
+def compare_summaries(transactions: pd.DataFrame, observation_end: Any,
+                      repeats: int = 1) -> tuple[float, float, bool]:
+    """Median seconds of our RFM summary (clv.purchase_log + rfm_summary, daily units) and of lifetimes'
+    `summary_data_from_transaction_data` on the same checks, and whether their (frequency, recency, T)
+    agree. Used by bench_scale.py too."""
+    clv._lifetimes()
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    def ours_summary() -> pd.DataFrame:
+        return clv.rfm_summary(clv.purchase_log(transactions), observation_end, "D")
+
+    def lifetimes_summary() -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return summary_data_from_transaction_data(transactions, "customer_id", "date", "amount",
+                                                      observation_period_end=observation_end, freq="D")
+
+    seconds_ours, summary = timed(ours_summary, repeats)
+    seconds_theirs, theirs = timed(lifetimes_summary, repeats)
+    columns = ["frequency", "recency", "T"]
+    ours_values = summary[columns].astype(float).sort_index().to_numpy()
+    theirs_values = theirs[columns].astype(float).sort_index().to_numpy()
+    same = ours_values.shape == theirs_values.shape and bool((ours_values == theirs_values).all())
+    return seconds_ours, seconds_theirs, same
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -49,27 +75,14 @@ def main(argv: list[str] | None = None) -> None:
 
     transactions = clv.simulate_transactions(args.customers, START, END, seed=args.seed)
     lifetimes = clv._lifetimes()
-    from lifetimes.utils import summary_data_from_transaction_data
 
     print(f"{args.customers:,} customers, {len(transactions):,} checks, {START} .. {END}; "
           f"median of {args.repeats} run(s)")
     rows: list[tuple[str, float]] = []
 
-    def ours_summary() -> pd.DataFrame:
-        return clv.rfm_summary(clv.purchase_log(transactions), END, "D")
-
-    def lifetimes_summary() -> pd.DataFrame:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return summary_data_from_transaction_data(transactions, "customer_id", "date", "amount",
-                                                      observation_period_end=END, freq="D")
-
-    seconds, summary = timed(ours_summary, args.repeats)
-    rows.append(("summary: clv.purchase_log + rfm_summary", seconds))
-    seconds, theirs = timed(lifetimes_summary, args.repeats)
-    rows.append(("summary: lifetimes summary_data_from_transaction_data", seconds))
-    same = (summary[["frequency", "recency", "T"]].astype(float).sort_index().to_numpy()
-            == theirs[["frequency", "recency", "T"]].sort_index().to_numpy()).all()
+    seconds_ours, seconds_theirs, same = compare_summaries(transactions, END, args.repeats)
+    rows.append(("summary: clv.purchase_log + rfm_summary", seconds_ours))
+    rows.append(("summary: lifetimes summary_data_from_transaction_data", seconds_theirs))
 
     log = clv.purchase_log(transactions)
     seconds, calibration = timed(

@@ -219,6 +219,29 @@ def _features(index: _CheckIndex, code: np.ndarray, ref: np.ndarray, first_seen:
     })
 
 
+# candidate (control, reference day) rows are screened in blocks of about this many rows, so that
+# memory stays bounded however many never-members and join days there are
+_CANDIDATE_BLOCK_ROWS = 2_000_000
+
+
+def _candidates(index: _CheckIndex, code: np.ndarray, ref: np.ndarray, seen: np.ndarray,
+                window_days: int, feature_lag_days: int, confirm_days: int) -> tuple[np.ndarray, ...]:
+    """The (code, ref) rows that `build_matching_sample` keeps, in their order: first seen before
+    ref - lag, a check in the feature window [ref - lag - W, ref - lag) and, with confirm_days > 0, a
+    purchase in [ref, ref + C). Screening before `_features` computes everything for the survivors
+    only; the result is the same as filtering afterwards."""
+    at = ref - feature_lag_days
+    keep = seen[code] < at
+    code, ref, at = code[keep], ref[keep], at[keep]
+    _, purchases = index.window(code, at - window_days, at)
+    keep = purchases > 0
+    if confirm_days > 0:
+        code, ref = code[keep], ref[keep]
+        _, confirmed = index.window(code, ref, ref + confirm_days)
+        keep = confirmed > 0
+    return code[keep], ref[keep]
+
+
 def exact_match_columns(customers: pd.DataFrame | None, columns: Sequence[str],
                         min_known_share: float = 0.95) -> tuple[list[str], list[str]]:
     """Customer attributes usable for exact matching, and a note for each one left out.
@@ -286,11 +309,17 @@ def build_matching_sample(transactions: pd.DataFrame, customers: pd.DataFrame,
     control_codes = cust.index.get_indexer(never)
     member_codes = cust.index.get_indexer(eligible.index)
     member_days = eligible.to_numpy("datetime64[D]").astype(np.int64)
-    codes = np.r_[member_codes, np.tile(control_codes, ref_days.size)]
-    refs = np.r_[member_days, np.repeat(ref_days, control_codes.size)]
-    treated = np.r_[np.ones(member_codes.size, bool), np.zeros(control_codes.size * ref_days.size, bool)]
-    alive = seen[codes] < refs - feature_lag_days
-    codes, refs, treated = codes[alive], refs[alive], treated[alive]
+    kept = [_candidates(index, member_codes, member_days, seen, window_days, feature_lag_days,
+                        confirm_days)]
+    per_block = max(1, _CANDIDATE_BLOCK_ROWS // max(control_codes.size, 1))
+    for block in range(0, ref_days.size, per_block):
+        days = ref_days[block:block + per_block]
+        kept.append(_candidates(index, np.tile(control_codes, days.size),
+                                np.repeat(days, control_codes.size), seen, window_days,
+                                feature_lag_days, confirm_days))
+    codes, refs = np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept])
+    treated = np.zeros(codes.size, bool)
+    treated[:kept[0][0].size] = True
     feats = _features(index, codes, refs, seen[codes], window_days, feature_lag_days, confirm_days)
     feats.insert(0, "customer_id", cust.index[codes].to_numpy())
     feats.insert(1, "ref_day", pd.to_datetime(refs.astype("datetime64[D]")).astype("datetime64[ns]"))

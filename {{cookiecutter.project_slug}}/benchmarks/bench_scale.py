@@ -1,0 +1,271 @@
+"""Benchmark of the whole pipeline at growing data sizes: seconds and peak memory per notebook.
+
+For each size (checks, e.g. 10k, 100k, 1M, 10M) it writes a sample client of about that many checks
+(`sample.scale_for_transactions` + `sample.generate`) into a scratch project (this project's config and
+notebooks), then times, --repeats times: reading and cleaning the raw files (`prepare`, forced), and
+`runner.run_client` (every notebook with papermill, then the report). Seconds per notebook come from
+the bundle's manifest.json. Peak memory is the peak of the summed RSS of this process and all its
+children (papermill kernels are child processes), sampled every 0.2 s, overall and per notebook.
+Finally it times our RFM summary against lifetimes' `summary_data_from_transaction_data` on the same
+prepared checks (bench_clv.compare_summaries).
+
+    python benchmarks/bench_scale.py [--sizes 10k,100k,1M] [--repeats 1] [--keep DIR]
+    python benchmarks/bench_scale.py --sizes 10k,100k,1M,10M     # 10M: several GB of RAM, minutes
+
+Run it on an otherwise idle machine (or under `nice`, and say the machine was shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import psutil  # noqa: E402
+
+from {{ cookiecutter.package_name }} import sample  # noqa: E402
+from {{ cookiecutter.package_name }}.config import load_config  # noqa: E402
+from {{ cookiecutter.package_name }}.prepare import prepare  # noqa: E402
+from {{ cookiecutter.package_name }}.runner import run_client  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+CLIENT = "demo"
+UNITS = {"k": 1_000, "m": 1_000_000}
+SAMPLE_SECONDS = 0.2
+GIB = 1024 ** 3
+
+
+def parse_size(text: str) -> int:
+    """'10k' -> 10_000, '1M' -> 1_000_000, '2500' -> 2500."""
+    text = text.strip().lower()
+    factor = UNITS.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in UNITS else text
+    return int(float(number) * factor)
+
+
+def size_label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+class TreeMemory:
+    """Peak of the summed RSS of a process and all its descendants, overall and per named phase."""
+
+    def __init__(self, pid: int | None = None, every: float = SAMPLE_SECONDS) -> None:
+        self.root = psutil.Process(pid or os.getpid())
+        self.every = every
+        self.phase = "setup"
+        self.peaks: dict[str, int] = {}
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _tree_rss(self) -> int:
+        total = 0
+        for process in [self.root, *self.root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                total += process.memory_info().rss
+        return total
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.mark()
+            self._stop.wait(self.every)
+
+    def mark(self) -> None:
+        rss = self._tree_rss()
+        self.peak = max(self.peak, rss)
+        self.peaks[self.phase] = max(self.peaks.get(self.phase, 0), rss)
+
+    def enter(self, phase: str) -> None:
+        self.mark()
+        self.phase = phase
+        self.mark()
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.mark()
+
+
+def scratch_project(folder: Path, n_checks: int, seed: int) -> dict[str, Any]:
+    """A project in `folder`: this project's config and notebooks, demo data of about `n_checks` checks."""
+    shutil.copytree(PROJECT / "config", folder / "config")
+    shutil.copytree(PROJECT / "notebooks", folder / "notebooks")
+    customers = sample.scale_for_transactions(n_checks)
+    began = time.perf_counter()
+    truth = sample.generate(folder / "data" / "raw" / CLIENT, n_customers=customers, seed=seed)
+    rows = truth.get("realised", truth).get("rows", {})
+    return {"customers": customers, "checks": rows.get("transactions"),
+            "generate_seconds": time.perf_counter() - began}
+
+
+def one_run(project: Path, keep_bundle: bool = False) -> dict[str, Any]:
+    """Prepare (forced: raw files parsed again) and run the whole pipeline; seconds and peaks."""
+    with TreeMemory() as memory:
+        memory.enter("prepare")
+        began = time.perf_counter()
+        prepare(project, load_config(project, CLIENT), force=True)
+        prepare_seconds = time.perf_counter() - began
+
+        def on_event(kind: str, details: dict[str, Any]) -> None:
+            if kind == "notebook":
+                memory.enter(details["notebook"])
+            elif kind == "report":
+                memory.enter("report")
+
+        memory.enter("runner")
+        result = run_client(project, CLIENT, progress=False, log=lambda message: None,
+                            on_event=on_event)
+        memory.enter("done")
+    if result.status != "complete":
+        raise SystemExit(f"run failed: {result.error} (bundle {result.bundle})")
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    notebooks = {nb["notebook"]: nb["seconds"] for nb in manifest["notebooks"]}
+    runner_seconds = manifest["seconds"]
+    run = {
+        "prepare": prepare_seconds,
+        **notebooks,
+        "report": runner_seconds - sum(notebooks.values()),  # also the runner's own cached prepare
+        "total": prepare_seconds + runner_seconds,
+    }
+    peaks = {name: memory.peaks.get(name, 0) for name in run if name not in ("total",)}
+    peaks["total"] = memory.peak
+    if not keep_bundle:
+        shutil.rmtree(result.bundle)
+    return {"seconds": run, "peak_bytes": peaks}
+
+
+def summary_ratio(project: Path, repeats: int) -> dict[str, Any]:
+    """Our RFM summary vs lifetimes' on the prepared checks (identified, positive amounts)."""
+    from bench_clv import compare_summaries
+
+    prepared = prepare(project, load_config(project, CLIENT))
+    checks = prepared.table("transactions")
+    checks = checks.loc[checks["customer_id"].notna() & (checks["amount"] > 0),
+                        ["customer_id", "date", "amount"]]
+    end = checks["date"].max().normalize()
+    ours, theirs, same = compare_summaries(checks, end, repeats)
+    return {"ours": ours, "lifetimes": theirs, "ratio": ours / theirs if theirs else None,
+            "same": same, "checks": len(checks)}
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return (f"{os.cpu_count()} cores ({model}), {psutil.virtual_memory().total / GIB:.1f} GiB RAM, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
+            f"load average at start {load}")
+
+
+def median_runs(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    keys = list(runs[0]["seconds"])
+    return {
+        "seconds": {k: statistics.median(r["seconds"][k] for r in runs) for k in keys},
+        "peak_bytes": {k: statistics.median(r["peak_bytes"][k] for r in runs) for k in keys},
+    }
+
+
+def print_table(results: dict[str, dict[str, Any]], repeats: int) -> None:
+    """Markdown table: one row per step, one column pair (seconds, peak GiB) per size."""
+    sizes = list(results)
+    steps: list[str] = []
+    for result in results.values():
+        steps += [k for k in result["median"]["seconds"] if k not in steps]
+    header = "| step | " + " | ".join(f"{s}: s | {s}: peak GiB" for s in sizes) + " |"
+    print(f"\nmedian of {repeats} run(s); peak = summed RSS of the process tree (runner + kernel)")
+    print(header)
+    print("|---|" + "---:|---:|" * len(sizes))
+    for step in steps:
+        cells = []
+        for size in sizes:
+            median = results[size]["median"]
+            seconds = median["seconds"].get(step)
+            peak = median["peak_bytes"].get(step)
+            cells.append("" if seconds is None else f"{seconds:.1f}")
+            cells.append("" if peak is None else f"{peak / GIB:.2f}")
+        name = f"**{step}**" if step == "total" else step
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n| size | checks | customers | generate s | summary ours s | lifetimes s | ours / lifetimes "
+          "| same F,R,T |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for size, result in results.items():
+        info, ratio = result["data"], result["summary"]
+        print(f"| {size} | {info['checks']:,} | {info['customers']:,} | {info['generate_seconds']:.1f} "
+              f"| {ratio['ours']:.2f} | {ratio['lifetimes']:.2f} | {ratio['ratio']:.3f} | {ratio['same']} |")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k,1M",
+                        help="comma-separated numbers of checks (default 10k,100k,1M; add 10M explicitly)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs per size; medians are shown")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-lifetimes", action="store_true", help="skip the lifetimes comparison")
+    parser.add_argument("--keep", metavar="DIR", help="keep the scratch projects in DIR (default: temporary)")
+    parser.add_argument("--json", metavar="FILE", help="also write every run's numbers to FILE")
+    args = parser.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+
+    print(machine())
+    results: dict[str, dict[str, Any]] = {}
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        for n in sizes:
+            label = size_label(n)
+            project = base / f"project-{label}"
+            shutil.rmtree(project, ignore_errors=True)
+            info = scratch_project(project, n, args.seed)
+            print(f"{label}: {info['checks']:,} checks of {info['customers']:,} customers "
+                  f"(generated in {info['generate_seconds']:.1f} s)", flush=True)
+            runs = []
+            for repeat in range(args.repeats):
+                run = one_run(project, keep_bundle=bool(args.keep))
+                runs.append(run)
+                print(f"  run {repeat + 1}: {run['seconds']['total']:.1f} s, "
+                      f"peak {run['peak_bytes']['total'] / GIB:.2f} GiB  "
+                      + " ".join(f"{k}={v:.1f}" for k, v in run["seconds"].items() if k != "total"),
+                      flush=True)
+            ratio = ({"ours": float("nan"), "lifetimes": float("nan"), "ratio": float("nan"),
+                      "same": None} if args.no_lifetimes else summary_ratio(project, args.repeats))
+            results[label] = {"data": info, "runs": runs, "median": median_runs(runs), "summary": ratio}
+            if not args.keep:
+                shutil.rmtree(project, ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    print_table(results, args.repeats)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
