@@ -8,6 +8,7 @@ so a half-written bundle never looks complete.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -178,26 +179,29 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     error = None
     bar = tqdm(list(zip(notebooks, results, strict=True)), desc=client, unit="notebook",
                disable=not progress, leave=False, file=sys.stderr)
-    for index, (notebook, result) in enumerate(bar):
-        bar.set_postfix_str(section_name(notebook))
-        emit("notebook", {"notebook": notebook.name, "index": index, "total": len(notebooks)})
-        tick = time.perf_counter()
-        try:
-            pm.execute_notebook(
-                str(notebook), str(staging / "notebooks" / notebook.name),
-                parameters={"client": client, "run_dir": str(staging)},
-                kernel_name=kernel, cwd=str(notebook.parent), progress_bar=False,
-                execution_timeout=config["run"]["execution_timeout"], log_output=False,
-            )
-            result.status = "ok"
-        except Exception as exc:  # noqa: BLE001 - any failure of a notebook fails this run, not the caller
-            result.status, result.error = "failed", _first_line(exc)
-            error = f"{notebook.name}: {result.error}"
-        result.seconds = round(time.perf_counter() - tick, 2)
-        log(f"[{client}] {notebook.name}: {result.status} in {result.seconds:.1f} s")
-        emit("notebook_done", asdict(result))
-        if error:
-            break
+    with SharedKernel(kernel, enabled=config["run"]["share_kernel"]) as shared:
+        for index, (notebook, result) in enumerate(bar):
+            bar.set_postfix_str(section_name(notebook))
+            emit("notebook", {"notebook": notebook.name, "index": index, "total": len(notebooks)})
+            tick = time.perf_counter()
+            try:
+                shared.reset()
+                pm.execute_notebook(
+                    str(notebook), str(staging / "notebooks" / notebook.name),
+                    parameters={"client": client, "run_dir": str(staging)},
+                    kernel_name=kernel, cwd=str(notebook.parent), progress_bar=False,
+                    execution_timeout=config["run"]["execution_timeout"], log_output=False,
+                    **shared.engine_kwargs,
+                )
+                result.status = "ok"
+            except Exception as exc:  # noqa: BLE001 - a failed notebook fails this run, not the caller
+                result.status, result.error = "failed", _first_line(exc)
+                error = f"{notebook.name}: {result.error}"
+            result.seconds = round(time.perf_counter() - tick, 2)
+            log(f"[{client}] {notebook.name}: {result.status} in {result.seconds:.1f} s")
+            emit("notebook_done", asdict(result))
+            if error:
+                break
     bar.close()
 
     pdf_note = None
@@ -229,6 +233,52 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     if error:
         log(f"[{client}] FAILED: {error}; executed notebooks kept in {final}")
     return RunResult(client, run_id, status, final, seconds, results, error)
+
+
+class SharedKernel:
+    """One kernel for all the notebooks of a run (config `run.share_kernel`).
+
+    A new kernel per notebook costs its start plus the imports of pandas, matplotlib, seaborn and scipy
+    (3-7 s here, most of a small client's run). papermill hands a given kernel manager to nbclient,
+    which then leaves the kernel running after the notebook; before each further notebook the kernel's
+    namespace is cleared with `%reset -f`, so a notebook cannot lean on another's variables (imported
+    modules stay loaded: that is the saving). The kernel is shut down when the run ends or fails.
+    """
+
+    def __init__(self, kernel_name: str, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.manager: Any = None
+        if enabled:
+            from jupyter_client.manager import AsyncKernelManager
+
+            self.manager = AsyncKernelManager(kernel_name=kernel_name)
+
+    @property
+    def engine_kwargs(self) -> dict[str, Any]:
+        return {"km": self.manager} if self.enabled else {}
+
+    def reset(self) -> None:
+        """Clear the namespace a previous notebook left (nothing to do before the first)."""
+        if self.enabled and self.manager.has_kernel:
+            asyncio.run(self._run_silently("%reset -f"))
+
+    async def _run_silently(self, code: str) -> None:
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=60)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"the shared kernel could not run {code!r}: {reply['content']}")
+        finally:
+            client.stop_channels()
+
+    def __enter__(self) -> SharedKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled and self.manager.has_kernel:
+            asyncio.run(self.manager.shutdown_kernel(now=True))
 
 
 def _first_line(exc: BaseException) -> str:
