@@ -59,6 +59,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import optimize, special
 
+from . import i18n
 from .charts import PALETTE
 
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
@@ -1040,6 +1041,8 @@ class ClvResult:
     purchases: PurchaseLog | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     sentences: dict[str, str] = field(default_factory=dict)
+    language: str = "en"   # of the sentences (config `language`); money in config `currency`
+    currency: str = ""
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -1053,28 +1056,34 @@ class ClvResult:
         return f"the {name} table is not available"
 
     def fit_failures(self) -> list[str]:
-        """One message per model that could not be fitted."""
-        return [f"{MODEL_LABELS[key]}: {self.skipped[key]}" for key in PARAM_NAMES if key in self.skipped]
+        """One message per model that could not be fitted (the reason in the result's language when
+        `i18n.TEXT_RU` has it)."""
+        return [f"{MODEL_LABELS[key]}: {i18n.text(self.skipped[key], self.language)}"
+                for key in PARAM_NAMES if key in self.skipped]
 
 
 def summary_table(result: ClvResult) -> pd.DataFrame:
     """What the models were given: customers, purchase days, exclusions, periods (item, value)."""
     rows: list[tuple[str, Any]] = []
     log = result.purchases
+    def count(value: int) -> str:
+        return _say(result, "{n:number}", n=value)
+
     if log is not None:
-        rows += [("identified customers with a purchase", f"{log.n_customers:,}"),
-                 ("purchase days (checks merged per customer and day)", f"{log.day.size:,}"),
-                 ("anonymous checks (left out)", f"{log.anonymous_checks:,}"),
-                 ("return days (net amount below 0; left out)", f"{log.return_days:,}")]
+        rows += [("identified customers with a purchase", count(log.n_customers)),
+                 ("purchase days (checks merged per customer and day)", count(log.day.size)),
+                 ("anonymous checks (left out)", count(log.anonymous_checks)),
+                 ("return days (net amount below 0; left out)", count(log.return_days))]
     calibration = result.table("calibration")
     if calibration is not None:
-        rows += [("customers acquired in the calibration period", f"{len(calibration):,}"),
+        rows += [("customers acquired in the calibration period", count(len(calibration))),
                  ("of them repeat buyers in the calibration period",
-                  f"{int((calibration['frequency_cal'] > 0).sum()):,}")]
+                  count(int((calibration["frequency_cal"] > 0).sum())))]
     if result.calibration_end is not None:
         weeks = (result.observation_end - result.calibration_end).days / 7
         rows += [("calibration period ends", f"{result.calibration_end:%Y-%m-%d}"),
-                 ("holdout", f"{weeks:.1f} weeks, to {result.observation_end:%Y-%m-%d}"),
+                 ("holdout", _say(result, "{weeks:number1} weeks, to {date}", weeks=weeks,
+                                  date=f"{result.observation_end:%Y-%m-%d}")),
                  ("time unit of the models", UNIT_NAMES[result.time_unit])]
     if result.selected_model:
         rows.append(("model used for CLV", MODEL_LABELS[result.selected_model]))
@@ -1145,7 +1154,8 @@ def run_clv_section(transactions: pd.DataFrame, config: Mapping[str, Any],
     horizon = int(settings["horizon_months"])
     margin_setting = config.get("program", {}).get("gross_margin")
     margin = 1.0 if margin_setting is None else float(margin_setting)
-    result = ClvResult(headline=_headline({}, None, None, None, None, horizon), time_unit=time_unit)
+    result = ClvResult(headline=_headline({}, None, None, None, None, horizon), time_unit=time_unit,
+                       language=config.get("language", "en"), currency=config.get("currency", ""))
     start, end = (period if period is not None else (None, None))
     try:
         purchases = purchase_log(transactions, start, end)
@@ -1262,46 +1272,58 @@ def _fit_and_value(result: ClvResult, settings: Mapping[str, Any], margin: float
     result.headline = _headline(models, result.spend_model, selected, totals, clv, horizon)
 
 
+def _say(result: ClvResult, template: str, **fields: Any) -> str:
+    """A sentence in the result's language (`i18n.sentence`: the template's translation, numbers and
+    money in the language's format)."""
+    return i18n.sentence(template, result.language, result.currency, **fields)
+
+
 def _fits_sentence(result: ClvResult, calibration: pd.DataFrame, correlation: float,
                    max_correlation: float) -> str:
     repeat = int((calibration["frequency_cal"] > 0).sum())
-    text = (f"The models are fitted on {len(calibration):,} customers acquired by "
-            f"{result.calibration_end.date()} ({repeat:,} of them bought again in that period); "
-            f"time is in {UNIT_NAMES[result.time_unit]}.")
+    text = _say(result, "The models are fitted on {customers:number} customers acquired by {date:date} "
+                "({repeat:number} of them bought again in that period); time is in {unit}.",
+                customers=len(calibration), date=result.calibration_end, repeat=repeat,
+                unit=UNIT_NAMES[result.time_unit])
     for model in result.models.values():
         if model.penalizer_coef > 0:
-            text += (f" {model.label} converged only with the L2 penalty (clv.penalizer_coef = "
-                     f"{model.penalizer_coef:g}), which pulls its parameters towards 0: a sign of thin "
-                     "data.")
+            text += " " + _say(result, "{model} converged only with the L2 penalty (clv.penalizer_coef = "
+                               "{penalty}), which pulls its parameters towards 0: a sign of thin data.",
+                               model=model.label, penalty=f"{model.penalizer_coef:g}")
     if math.isfinite(correlation):
         verdict = ("weak enough for the Gamma-Gamma spend model, which assumes independence"
                    if abs(correlation) <= max_correlation else
                    "stronger than the Gamma-Gamma spend model assumes (independence): its expected "
                    "spend, and so CLV, should be read with care")
-        text += (f" The correlation between repeat purchases and average spend among repeat buyers "
-                 f"is {correlation:.2f}: {verdict}.")
+        text += " " + _say(result, "The correlation between repeat purchases and average spend among "
+                           "repeat buyers is {correlation:number2}: {verdict}.", correlation=correlation,
+                           verdict=verdict)
     return text
 
 
 def _holdout_sentence(result: ClvResult, totals: pd.DataFrame) -> str:
     weeks = (result.observation_end - result.calibration_end).days / 7
-    parts = [f"{row.model} predicted {row.predicted:,.0f} (error {row.error_rate:.1%})"
+    parts = [_say(result, "{model} predicted {predicted:number} (error {error:percent})", model=row.model,
+                  predicted=row.predicted, error=row.error_rate)
              for row in totals.itertuples()]
     actual = totals["actual"].iloc[0]
-    return (f"In the {weeks:.0f}-week holdout after {result.calibration_end.date()} the calibration "
-            f"customers made {actual:,.0f} repeat purchases; " + "; ".join(parts) + ". "
-            f"{MODEL_LABELS[result.selected_model]} is used for CLV.")
+    return (_say(result, "In the {weeks:number}-week holdout after {date:date} the calibration customers "
+                 "made {actual:number} repeat purchases;", weeks=weeks, date=result.calibration_end,
+                 actual=actual)
+            + " " + "; ".join(parts) + ". "
+            + _say(result, "{model} is used for CLV.", model=MODEL_LABELS[result.selected_model]))
 
 
 def _clv_sentence(result: ClvResult, clv: pd.DataFrame, margin: float, horizon: int,
                   rate: float) -> str:
     top = clv_concentration(clv, 0.1)
     alive = float((clv["p_alive"] >= P_ALIVE_BANDS[0][0]).mean())
-    text = (f"Over the next {horizon} months (gross margin {margin:.0%}, {rate:.0%} a year discount) "
-            f"an identified customer is worth {clv['clv'].mean():,.2f} on average "
-            f"(median {clv['clv'].median():,.2f}); the top 10% of customers hold {top:.0%} of the "
-            f"total. {alive:.0%} of the customers are likely still active (P(alive) at least 0.7).")
-    return text
+    return _say(result, "Over the next {months:number} months (gross margin {margin:percent0}, "
+                "{rate:percent0} a year discount) an identified customer is worth {mean:money2} on average "
+                "(median {median:money2}); the top 10% of customers hold {top:percent0} of the total. "
+                "{alive:percent0} of the customers are likely still active (P(alive) at least 0.7).",
+                months=horizon, margin=margin, rate=rate, mean=clv["clv"].mean(),
+                median=clv["clv"].median(), top=top, alive=alive)
 
 
 # --------------------------------------------------------------------------------------------

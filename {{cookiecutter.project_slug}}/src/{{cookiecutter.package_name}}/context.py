@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import i18n
 from .config import load_config, project_root, read_config
 
 if TYPE_CHECKING:
@@ -121,40 +122,57 @@ class RunContext:
             (folder / f"{section}.json").write_text(json.dumps(plain, indent=2, ensure_ascii=False),
                                                     encoding="utf-8")
 
+    def t(self, template: str, /, **fields: Any) -> str:
+        """`template` (English) in the run's language with `fields` filled in, numbers, money and dates
+        in the language's format (`i18n.sentence`): for captions and labels that carry numbers."""
+        return i18n.sentence(template, self.language, self.config.get("currency", ""), **fields)
+
     def show_table(self, frame: pd.DataFrame, name: str, caption: str = "", max_rows: int = 40) -> None:
-        """Show a table (its first `max_rows` rows) and keep all of it for tables.xlsx (sheet `name`)."""
+        """Show a table (its first `max_rows` rows) and keep all of it for tables.xlsx (sheet `name`).
+        In a Russian run the caption, column names and label values found in `i18n.TEXT_RU` are
+        translated, in the report and in tables.xlsx alike."""
         self._check_name(name)
+        language = self.language
+        caption = i18n.text(caption, language)
         if self.run_dir is not None:
             folder = self.run_dir / PARTS / "tables"
             folder.mkdir(exist_ok=True)
-            frame.to_parquet(folder / f"{name}.parquet")
+            translate_frame(frame, language, name).to_parquet(folder / f"{name}.parquet")
             meta = folder / f"{name}.json"
             meta.write_text(json.dumps({"caption": caption}, ensure_ascii=False), encoding="utf-8")
         shown = frame.head(max_rows)
-        note = f" (first {max_rows} of {len(frame)} rows)" if len(frame) > max_rows else ""
-        _display_html(_table_html(shown, caption + note))
+        note = (" " + self.t("(first {shown:number} of {rows:number} rows)", shown=max_rows, rows=len(frame))
+                if len(frame) > max_rows else "")
+        _display_html(_table_html(shown, caption + note, language, name))
 
     def show_figure(self, figure: Any, name: str, caption: str = "") -> None:
-        """Save a matplotlib figure as figures/<name>.png, show it, and close it."""
+        """Save a matplotlib figure as figures/<name>.png, show it, and close it. In a Russian run its
+        words and the caption are translated first (`translate_figure`)."""
         import matplotlib.pyplot as plt
 
         self._check_name(name)
+        translate_figure(figure, self.language, name)
+        png = _figure_png(figure)  # rendered once: the same bytes are saved and shown
         if self.run_dir is not None:
             folder = self.run_dir / "figures"
             folder.mkdir(exist_ok=True)
-            figure.savefig(folder / f"{name}.png", dpi=110, bbox_inches="tight")
-        _display_figure(figure, caption)
+            (folder / f"{name}.png").write_bytes(png)
+        _display_figure(png, i18n.text(caption, self.language))
         plt.close(figure)
 
-    def say(self, markdown_text: str) -> None:
-        """A sentence of interpretation, shown as markdown in the notebook and the report."""
+    def say(self, markdown_text: str, /, **fields: Any) -> None:
+        """A sentence of interpretation, shown as markdown in the notebook and the report. The text is
+        an English template: translated when `i18n.TEXT_RU` has it, its `fields` filled in as by `t`."""
         from IPython.display import Markdown, display
 
-        display(Markdown(markdown_text))
+        display(Markdown(self.t(markdown_text, **fields) if fields else i18n.text(markdown_text,
+                                                                                   self.language)))
 
-    def skip(self, reason: str) -> None:
-        """Say that (part of) the section is skipped and why; the run carries on."""
-        self.say(f"**Skipped:** {reason}")
+    def skip(self, reason: str, /, **fields: Any) -> None:
+        """Say that (part of) the section is skipped and why; the run carries on. `reason` and `fields`
+        as in `say`."""
+        reason = self.t(reason, **fields) if fields else i18n.text(reason, self.language)
+        self.say(self.t("**Skipped:** {reason}", reason=reason))
 
     @staticmethod
     def _check_name(name: str) -> None:
@@ -167,31 +185,111 @@ def _is_share(column: object) -> bool:
     return any(word in name for word in ("share", "rate", "_pct", "uplift"))
 
 
-def format_table(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """Readable numbers: shares and rates as percentages, thousands separated, dates without 00:00."""
+MAX_LABELS = 1000  # a text column with more distinct values holds ids (customers), not labels
+
+
+def _translated(value: object, language: str, context: str = "") -> object:
+    return i18n.text(value, language, context) if isinstance(value, str) else value
+
+
+def translate_frame(frame: pd.DataFrame, language: str, context: str = "") -> pd.DataFrame:
+    """A copy of `frame` with its column names and the label values of its text columns (segment
+    names, groups, rules, ...) in `language`, wherever `i18n.TEXT_RU` has them (entries of the table
+    `context` first, see `i18n.text`); numbers untouched. English: `frame` itself."""
+    if language == i18n.DEFAULT_LANGUAGE:
+        return frame
+    out = frame.copy()
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        dtype = values.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = dtype.categories
+            renamed = [_translated(c, language, context) for c in categories]
+            if len(set(renamed)) == len(renamed) and list(renamed) != list(categories):
+                out.isetitem(position, values.cat.rename_categories(renamed))
+        elif pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
+            labels = pd.unique(values.dropna())
+            if len(labels) > MAX_LABELS:
+                continue  # ids, not labels
+            mapping = {v: _translated(v, language, context) for v in labels}
+            mapping = {k: v for k, v in mapping.items() if v is not k}
+            if mapping:
+                out.isetitem(position, values.map(lambda v, m=mapping: m.get(v, v)))
+    names = [_translated(c, language, context) for c in frame.columns]
+    if len(set(map(str, names))) == len(names):
+        out.columns = names
+    return out
+
+
+def _locale_formats(frame: pd.DataFrame, language: str) -> dict[object, object]:
+    """The number and date format of each column, chosen by the English column names."""
+    from . import summary
+
+    def english(pattern: str, ru_format: Any) -> object:
+        return pattern if language == i18n.DEFAULT_LANGUAGE else ru_format
+
     formats: dict[object, object] = {}
     for column in frame.columns:
         dtype = frame[column].dtype
         if pd.api.types.is_bool_dtype(dtype):
+            if language != i18n.DEFAULT_LANGUAGE:
+                formats[column] = lambda v: i18n.text("yes" if v else "no", language)
             continue
         if pd.api.types.is_numeric_dtype(dtype):
             if _is_share(column):
-                formats[column] = "{:.1%}"
+                formats[column] = english("{:.1%}", lambda v: summary.format_percent(v, language))
             elif pd.api.types.is_integer_dtype(dtype) or frame[column].dropna().mod(1).eq(0).all():
-                formats[column] = "{:,.0f}"
+                formats[column] = english("{:,.0f}", lambda v: summary.format_number(v, language))
             else:
-                formats[column] = "{:,.2f}"
+                formats[column] = english("{:,.2f}", lambda v: summary.format_number(v, language, 2))
         elif pd.api.types.is_datetime64_any_dtype(dtype):
             has_time = (frame[column].dropna() != frame[column].dropna().dt.normalize()).any()
             formats[column] = "{:%Y-%m-%d %H:%M}" if has_time else "{:%Y-%m-%d}"
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)]
-    return (frame.style.hide(axis="index").format(formats, na_rep="—")
+    return formats
+
+
+def format_table(frame: pd.DataFrame, language: str = i18n.DEFAULT_LANGUAGE,
+                 context: str = "") -> pd.io.formats.style.Styler:
+    """Readable numbers: shares and rates as percentages, thousands separated, dates without 00:00;
+    column names and label values in `language` (`translate_frame`), numbers in its format."""
+    formats = _locale_formats(frame, language)
+    shown = translate_frame(frame, language, context)
+    if shown is not frame:
+        renamed = dict(zip(frame.columns, shown.columns, strict=True))
+        formats = {renamed[column]: pattern for column, pattern in formats.items()}
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c].dtype)]
+    return (shown.style.hide(axis="index").format(formats, na_rep="—")
             .set_table_attributes('class="data"')
             .set_properties(subset=numeric, **{"text-align": "right"}))
 
 
-def _table_html(frame: pd.DataFrame, caption: str) -> str:
-    return (f"<p class='caption'>{caption}</p>" if caption else "") + format_table(frame).to_html()
+def _table_html(frame: pd.DataFrame, caption: str, language: str = i18n.DEFAULT_LANGUAGE,
+                context: str = "") -> str:
+    return ((f"<p class='caption'>{caption}</p>" if caption else "")
+            + format_table(frame, language, context).to_html())
+
+
+def translate_figure(figure: Any, language: str, context: str = "") -> None:
+    """Put the figure's words (titles, axis labels, tick labels, legend entries) into `language`, where
+    `i18n.TEXT_RU` has them verbatim (entries of the figure `context` first, see `i18n.text`); numbers,
+    dates and unknown texts stay as drawn."""
+    if language == i18n.DEFAULT_LANGUAGE:
+        return
+    from matplotlib.text import Text
+
+    figure.canvas.draw()  # tick labels exist only once drawn
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            labels = axis.get_ticklabels()
+            words = [label.get_text() for label in labels]
+            translated = [i18n.text(word, language, context) for word in words]
+            if translated != words:
+                axis.set_ticks(axis.get_ticklocs(), translated)
+    for artist in figure.findobj(Text):
+        words = artist.get_text()
+        translated = i18n.text(words, language, context)
+        if translated != words:
+            artist.set_text(translated)
 
 
 def _display_html(html: str) -> None:
@@ -200,14 +298,19 @@ def _display_html(html: str) -> None:
     display(HTML(html))
 
 
-def _display_figure(figure: Any, caption: str) -> None:
-    """Show the figure as PNG whatever matplotlib backend is active (papermill, JupyterLab, Agg)."""
+def _figure_png(figure: Any) -> bytes:
+    """The figure as PNG bytes (110 dpi, tight bounding box): rendered once, saved and shown."""
     import io
 
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _display_figure(png: bytes, caption: str) -> None:
+    """Show PNG bytes whatever matplotlib backend is active (papermill, JupyterLab, Agg)."""
     from IPython.display import Image, display
 
     if caption:
         _display_html(f"<p class='caption'>{caption}</p>")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    display(Image(data=buffer.getvalue(), format="png"))
+    display(Image(data=png, format="png"))

@@ -33,7 +33,7 @@ def build_bundle(run_dir: Path, config: dict[str, Any], notebooks: list[Path]) -
     run_dir = Path(run_dir)
     executed = [run_dir / "notebooks" / nb.name for nb in notebooks]
     write_kpis(run_dir, config, order=[_section(nb) for nb in notebooks])
-    write_tables_xlsx(run_dir)
+    write_tables_xlsx(run_dir, config["language"])
     write_index_html(run_dir, config, executed)
     return pdf.write_pdf(run_dir, config)
 
@@ -62,8 +62,9 @@ def write_kpis(run_dir: Path, config: dict[str, Any], order: list[str]) -> dict[
     return kpis
 
 
-def write_tables_xlsx(run_dir: Path) -> Path:
-    """Every table a notebook showed, one sheet each, plus a contents sheet with the captions."""
+def write_tables_xlsx(run_dir: Path, language: str = i18n.DEFAULT_LANGUAGE) -> Path:
+    """Every table a notebook showed, one sheet each, plus a contents sheet with the captions (its
+    headers in `language`; the tables and captions were saved in it by `RunContext.show_table`)."""
     folder = run_dir / PARTS / "tables"
     paths = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
     target = run_dir / "tables.xlsx"
@@ -77,8 +78,9 @@ def write_tables_xlsx(run_dir: Path) -> Path:
             contents.append({"sheet": sheet, "caption": caption})
             frame = pd.read_parquet(path)
             _excel_ready(frame).to_excel(writer, sheet_name=sheet, index=False)
-        pd.DataFrame(contents, columns=["sheet", "caption"]).to_excel(writer, sheet_name="contents",
-                                                                      index=False)
+        headers = [i18n.text(header, language) for header in ("sheet", "caption")]
+        pd.DataFrame(contents, columns=["sheet", "caption"]).set_axis(headers, axis=1).to_excel(
+            writer, sheet_name="contents", index=False)
         writer.book.move_sheet("contents", offset=-len(writer.book.sheetnames) + 1)
         for sheet in writer.book.worksheets:
             for column in sheet.columns:
@@ -97,10 +99,18 @@ def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+def markdown_source(cell: nbformat.NotebookNode, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A markdown cell's text in `language`: its translation in ``metadata.i18n.<language>`` when it
+    has one, else the cell's own (English) source."""
+    translated = cell.get("metadata", {}).get("i18n", {}).get(language)
+    return translated if translated else cell.source
+
+
+def notebook_title(notebook: nbformat.NotebookNode, fallback: str,
+                   language: str = i18n.DEFAULT_LANGUAGE) -> str:
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+            for line in markdown_source(cell, language).splitlines():
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return fallback
@@ -132,18 +142,19 @@ def _join(value: str | list[str]) -> str:
     return "".join(value) if isinstance(value, list) else value
 
 
-def render_notebook(path: Path) -> dict[str, str]:
+def render_notebook(path: Path, language: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A section of the report from an executed notebook: its markdown in `language`, its outputs."""
     notebook = nbformat.read(path, as_version=4)
     blocks = []
     for cell in notebook.cells:
         if SKIPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
             continue
         if cell.cell_type == "markdown":
-            blocks.append(mistune.html(cell.source))
+            blocks.append(mistune.html(markdown_source(cell, language)))
         elif cell.cell_type == "code":
             blocks.extend(render_outputs(cell))
     anchor = path.stem
-    return {"anchor": anchor, "title": notebook_title(notebook, anchor), "html": "\n".join(blocks)}
+    return {"anchor": anchor, "title": notebook_title(notebook, anchor, language), "html": "\n".join(blocks)}
 
 
 def report_kpis(run_dir: Path, config: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +183,7 @@ def report_context(run_dir: Path, config: dict[str, Any], executed: list[Path],
         "currency": config["currency"], "period": frame["period"], "run_id": run["run_id"],
         "generated": summary.format_date(today or dt.date.today(), language),
         "tiles": frame["tiles"], "findings": frame["findings"], "methodology": frame["methodology"],
-        "data_quality": frame["data_quality"], "sections": [render_notebook(p) for p in executed],
+        "data_quality": frame["data_quality"], "sections": [render_notebook(p, language) for p in executed],
     }
 
 
