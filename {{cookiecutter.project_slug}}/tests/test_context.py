@@ -27,3 +27,28 @@ def test_record_writes_plain_json_into_the_run(tmp_path):
     written = json.loads((tmp_path / PARTS / "kpis" / "demo_section.json").read_text())
     assert written == {"share": 0.25, "count": 3, "missing": None,
                        "nested": {"when": "2024-05-01T00:00:00", "flag": True}}
+
+
+def test_long_tables_go_to_csv_exports_not_the_workbook(tmp_path):
+    """A per-customer list longer than report.xlsx_max_rows is written to exports/<name>.csv (UTF-8 with
+    BOM) and named in the contents sheet; short tables stay sheets."""
+
+    from {{ cookiecutter.package_name }}.context import PARTS
+    from {{ cookiecutter.package_name }}.report import write_tables_xlsx
+
+    folder = tmp_path / PARTS / "tables"
+    folder.mkdir(parents=True)
+    tables = {"segments": pd.DataFrame({"segment": ["Champions", "Lost"], "customers": [3, 5]}),
+              "customers": pd.DataFrame({"customer_id": [f"C{i}" for i in range(12)], "clv": range(12)})}
+    for name, frame in tables.items():
+        frame.to_parquet(folder / f"{name}.parquet")
+        (folder / f"{name}.json").write_text(json.dumps({"caption": f"{name} table"}), encoding="utf-8")
+    target = write_tables_xlsx(tmp_path, "en", max_rows=10)
+    sheets = pd.read_excel(target, sheet_name=None)
+    assert set(sheets) == {"contents", "segments"}
+    assert sheets["contents"].to_dict("list") == {"sheet": ["exports/customers.csv", "segments"],
+                                                  "caption": ["customers table", "segments table"]}
+    raw = (tmp_path / "exports" / "customers.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(tmp_path / "exports" / "customers.csv", encoding="utf-8-sig").equals(
+        tables["customers"])

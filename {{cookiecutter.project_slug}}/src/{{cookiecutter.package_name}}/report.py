@@ -33,7 +33,7 @@ def build_bundle(run_dir: Path, config: dict[str, Any], notebooks: list[Path]) -
     run_dir = Path(run_dir)
     executed = [run_dir / "notebooks" / nb.name for nb in notebooks]
     write_kpis(run_dir, config, order=[_section(nb) for nb in notebooks])
-    write_tables_xlsx(run_dir, config["language"])
+    write_tables_xlsx(run_dir, config["language"], config["report"]["xlsx_max_rows"])
     write_index_html(run_dir, config, executed)
     return pdf.write_pdf(run_dir, config)
 
@@ -62,9 +62,19 @@ def write_kpis(run_dir: Path, config: dict[str, Any], order: list[str]) -> dict[
     return kpis
 
 
-def write_tables_xlsx(run_dir: Path, language: str = i18n.DEFAULT_LANGUAGE) -> Path:
+EXPORTS = "exports"
+
+
+def write_tables_xlsx(run_dir: Path, language: str = i18n.DEFAULT_LANGUAGE,
+                      max_rows: int = 10_000) -> Path:
     """Every table a notebook showed, one sheet each, plus a contents sheet with the captions (its
-    headers in `language`; the tables and captions were saved in it by `RunContext.show_table`)."""
+    headers in `language`; the tables and captions were saved in it by `RunContext.show_table`).
+
+    A table longer than `max_rows` (per-customer lists for CRM activation) goes to
+    ``exports/<name>.csv`` instead, UTF-8 with a byte-order mark so that Excel shows Cyrillic: openpyxl
+    writes ~50,000 cells a second (a 1M-check client's customer lists took 20 s) and a sheet ends at
+    1,048,576 rows. The contents sheet names the file.
+    """
     folder = run_dir / PARTS / "tables"
     paths = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
     target = run_dir / "tables.xlsx"
@@ -74,9 +84,15 @@ def write_tables_xlsx(run_dir: Path, language: str = i18n.DEFAULT_LANGUAGE) -> P
             meta_path = path.with_suffix(".json")
             caption = json.loads(meta_path.read_text(encoding="utf-8"))["caption"] if meta_path.is_file() \
                 else ""
+            frame = pd.read_parquet(path)
+            if len(frame) > max_rows:
+                export = Path(EXPORTS) / f"{path.stem}.csv"
+                (run_dir / EXPORTS).mkdir(exist_ok=True)
+                frame.to_csv(run_dir / export, index=False, encoding="utf-8-sig")
+                contents.append({"sheet": export.as_posix(), "caption": caption})
+                continue
             sheet = path.stem[:31]
             contents.append({"sheet": sheet, "caption": caption})
-            frame = pd.read_parquet(path)
             _excel_ready(frame).to_excel(writer, sheet_name=sheet, index=False)
         headers = [i18n.text(header, language) for header in ("sheet", "caption")]
         pd.DataFrame(contents, columns=["sheet", "caption"]).set_axis(headers, axis=1).to_excel(
