@@ -628,3 +628,23 @@ def test_notebook_records_the_program_section(demo_run):
     figures = {p.name for p in (result.bundle / "figures").glob("program_*.png")}
     assert {"program_members.png", "program_member_share.png", "program_points.png",
             "program_nps.png"} <= figures
+
+
+def test_previous_headline_reads_the_kpis_months_earlier():
+    """program.previous: the same definitions with the period end moved back; None before the launch."""
+    transactions = pd.DataFrame({
+        "date": pd.to_datetime(["2024-01-10", "2024-02-10", "2024-05-10", "2024-06-10"]),
+        "amount": [100.0, 100.0, 300.0, 100.0],
+        "customer_id": pd.array(["A", "B", "A", "C"], dtype="string"),
+    })
+    customers = pd.DataFrame({"customer_id": pd.array(["A", "B", "C"], dtype="string"),
+                              "joined_program_at": pd.to_datetime(["2024-01-01", None, "2024-06-01"])})
+    config = {"program": {"launch_date": "2024-01-01", "active_window_days": 90}}
+    period = ("2024-01-01", "2024-06-30")
+    now = kpis.program_headline(transactions, customers, config=config, period=period)
+    before = kpis.previous_headline(transactions, customers, config=config, period=period, months=3)
+    # by 2024-03-30 only A had joined and bought 100 of the 200 of revenue; by June A and C, 500 of 600
+    assert before["members"] == 1 and now["members"] == 2
+    assert before["member_revenue_share"] == pytest.approx(100 / 200)
+    assert now["member_revenue_share"] == pytest.approx(500 / 600)
+    assert kpis.previous_headline(transactions, customers, config=config, period=period, months=6) is None

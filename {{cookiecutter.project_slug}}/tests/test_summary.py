@@ -229,3 +229,16 @@ def test_every_label_of_the_template_is_in_the_table():
     template = (TEMPLATES / "report.html.j2").read_text(encoding="utf-8")
     used = set(re.findall(r"labels\[[\"']([\w.]+)[\"']\]", template))
     assert used and used <= set(i18n.EN)
+
+
+def test_program_tiles_show_the_change_against_three_months_earlier(demo_run):
+    """kpis program.previous (the program block as of compare_months earlier) feeds the tiles' change."""
+    _, kpis, truth = demo_run
+    previous = kpis["program"]["previous"]
+    assert kpis["program"]["members"] == truth["realised"]["members"]
+    assert previous is not None and previous["members"] < kpis["program"]["members"]
+    shown = {tile["name"]: tile for tile in summary.tiles(kpis, "en")}
+    share = shown["member_revenue_share"]
+    expected = kpis["program"]["member_revenue_share"] - previous["member_revenue_share"]
+    assert share["change_raw"] == pytest.approx(expected)
+    assert share["change"] != "—" and share["css"] in ("good", "bad")

@@ -1230,6 +1230,30 @@ def program_headline(
     return program_kpis(transactions, customers, points, nps, surveys, config, period).headline
 
 
+def previous_headline(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    points: pd.DataFrame | None = None,
+    nps: pd.DataFrame | None = None,
+    surveys: pd.DataFrame | None = None,
+    config: Mapping[str, Any] | None = None,
+    period: tuple[Any, Any] | None = None,
+    months: int = 3,
+) -> dict[str, Any] | None:
+    """The `program` block as it read `months` months earlier (kpis.json `program.previous`).
+
+    Same definitions, same period start, the period end moved back by `months` calendar months: the
+    report's headline tiles show each KPI's change against it. None when that end falls before the
+    period start or the program launch (there was no program to compare with), or `months` < 1.
+    """
+    start, end = _resolve_period(transactions, period)
+    earlier = end - pd.DateOffset(months=months)
+    launch = _timestamp((config or {}).get("program", {}).get("launch_date"))
+    if months < 1 or earlier < start or (launch is not None and earlier < launch):
+        return None
+    return program_headline(transactions, customers, points, nps, surveys, config, (start, earlier))
+
+
 HEADLINE_LABELS = {
     "members": "Program members",
     "reach": "Reach (members / identified customers)",
