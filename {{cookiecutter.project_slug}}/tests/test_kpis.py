@@ -511,6 +511,7 @@ class StubContext:
 
     def __init__(self, tables, config):
         self.tables, self.config, self.period = tables, config, (START, END)
+        self.language = config["language"]
         self.recorded, self.shown, self.said, self.skipped = {}, [], [], []
 
     def table(self, name):
@@ -558,7 +559,7 @@ def test_notebook_runs_with_and_without_optional_tables(inputs, transactions, cu
     else:
         tables = {"transactions": transactions.drop(columns=["points_earned", "points_redeemed"])}
     ctx = StubContext(tables, {"language": "en", "currency": "RUB",
-                               "program": {"launch_date": "2024-01-01"}})
+                               "program": {"launch_date": "2024-01-01", "compare_months": 3}})
     run_notebook_cells(ctx)
     program = ctx.recorded["program"]
     assert set(program) >= {"members", "nps", "lfl", "participation_by_tier"}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -1285,7 +1286,7 @@ _PLAIN_KEYS = ("members", "frequency.", "items_per_check", "csat.mean",
                "participation_by_tier.top_to_bottom_ratio")
 
 
-def headline_table(headline: Mapping[str, Any], currency: str = "") -> pd.DataFrame:
+def headline_table(headline: Mapping[str, Any], currency: str = "", language: str = "en") -> pd.DataFrame:
     """The headline numbers as a two-column table for the report (formatted text values).
 
     Shares as percentages, money with the currency, NPS on the usual -100..100 scale; a missing
@@ -1298,19 +1299,19 @@ def headline_table(headline: Mapping[str, Any], currency: str = "") -> pd.DataFr
             value = value.get(part) if isinstance(value, Mapping) else None
         number = _num(value)
         if number is None:
-            text = "n/a"
+            text = _missing(language)
         elif key == "nps.score":
-            text = f"{number * 100:.0f}"
+            text = _decimal(number * 100, language, 0)
         elif key.startswith(_MONEY_KEYS):
-            text = _money(number, currency)
+            text = _money(number, currency, language)
         elif key == "members":
-            text = _count(int(number))
+            text = _count(int(number), language)
         elif key.startswith(_PLAIN_KEYS):
-            text = f"{number:.2f}"
+            text = _decimal(number, language)
         elif key.startswith("lfl."):
-            text = f"{number * 100:+.1f}%"
+            text = _pct(number, 1, language, signed=True)
         else:
-            text = _pct(number, 1)
+            text = _pct(number, 1, language)
         rows.append({"KPI": label, "value": text})
     return pd.DataFrame(rows)
 
@@ -1319,32 +1320,51 @@ def headline_table(headline: Mapping[str, Any], currency: str = "") -> pd.DataFr
 # sentences of interpretation
 
 
-def _pct(value: float | None, digits: int = 0) -> str:
-    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+# Numbers in sentences and the headline table use the report's locale formats (summary module;
+# imported late: summary reads kpis' number helper).
+def _missing(language: str) -> str:
+    return "н/д" if language == "ru" else "n/a"
 
 
-def _count(value: int | None) -> str:
-    return "n/a" if value is None else f"{value:,}".replace(",", " ")
+def _pct(value: float | None, digits: int = 0, language: str = "en", signed: bool = False) -> str:
+    from .summary import format_percent
+
+    return _missing(language) if value is None else format_percent(value, language, digits, signed)
 
 
-def _money(value: float | None, currency: str) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:,.0f} {currency}".replace(",", " ").strip()
+def _count(value: int | None, language: str = "en") -> str:
+    from .summary import format_number
+
+    return _missing(language) if value is None else format_number(value, language)
+
+
+def _money(value: float | None, currency: str, language: str = "en") -> str:
+    from .summary import format_money
+
+    return _missing(language) if value is None else format_money(value, currency, language)
+
+
+def _decimal(value: float | None, language: str = "en", digits: int = 2) -> str:
+    from .summary import format_number
+
+    return _missing(language) if value is None else format_number(value, language, digits)
 
 
 def interpretations(result: ProgramKpis, language: str = "en", currency: str = "") -> dict[str, str]:
     """One sentence per block of the section, in English or Russian, built from the headline."""
     head, tables = result.headline, result.tables
     ru = language == "ru"
+    pct = partial(_pct, language=language)
+    count = partial(_count, language=language)
+    money = partial(_money, language=language)
     out: dict[str, str] = {}
     if head.get("members") is not None:
-        active = _pct(head.get("active_member_share"))
+        active = pct(head.get("active_member_share"))
         out["reach"] = (
-            f"В программе {_count(head['members'])} участников, это {_pct(head['reach'])} "
+            f"В программе {count(head['members'])} участников, это {pct(head['reach'])} "
             f"идентифицированных клиентов; активны (покупали в окне активности) {active}."
             if ru else
-            f"The program has {_count(head['members'])} members, {_pct(head['reach'])} of "
+            f"The program has {count(head['members'])} members, {pct(head['reach'])} of "
             f"identified customers; {active} of them bought within the activity window."
         )
     share = tables.get("member_share")
@@ -1354,25 +1374,27 @@ def interpretations(result: ProgramKpis, language: str = "en", currency: str = "
         ]
         months = ", ".join(f"{m:%Y-%m}" for m in flagged) or ("нет" if ru else "none")
         out["member_share"] = (
-            f"Участники дают {_pct(head['member_transaction_share'])} чеков и "
-            f"{_pct(head['member_revenue_share'])} выручки с запуска программы; месяцы с резким "
+            f"Участники дают {pct(head['member_transaction_share'])} чеков и "
+            f"{pct(head['member_revenue_share'])} выручки с запуска программы; месяцы с резким "
             f"отклонением доли от нормы (технический сбой или распродажа?): {months}."
             if ru else
-            f"Members make {_pct(head['member_transaction_share'])} of checks and "
-            f"{_pct(head['member_revenue_share'])} of revenue since launch; months whose share "
+            f"Members make {pct(head['member_transaction_share'])} of checks and "
+            f"{pct(head['member_revenue_share'])} of revenue since launch; months whose share "
             f"departs sharply from its norm (a technical fault or a sale?): {months}."
         )
     avg, freq = head.get("avg_check", {}), head.get("frequency", {})
     if avg.get("members") is not None and avg.get("non_members") is not None:
+        freq_members = _decimal(freq["members"] or 0, language)
+        freq_non_members = _decimal(freq["non_members"] or 0, language)
         out["checks"] = (
-            f"Средний чек участника {_money(avg['members'], currency)} против "
-            f"{_money(avg['non_members'], currency)} у идентифицированных неучастников; частота "
-            f"{freq['members'] or 0:.2f} против {freq['non_members'] or 0:.2f} чека в месяц. Участники "
+            f"Средний чек участника {money(avg['members'], currency)} против "
+            f"{money(avg['non_members'], currency)} у идентифицированных неучастников; частота "
+            f"{freq_members} против {freq_non_members} чека в месяц. Участники "
             "сами выбирают вступить, поэтому разница не равна эффекту программы."
             if ru else
-            f"A member's average check is {_money(avg['members'], currency)} against "
-            f"{_money(avg['non_members'], currency)} for identified non-members, with "
-            f"{freq['members'] or 0:.2f} vs {freq['non_members'] or 0:.2f} checks a month; members "
+            f"A member's average check is {money(avg['members'], currency)} against "
+            f"{money(avg['non_members'], currency)} for identified non-members, with "
+            f"{freq_members} vs {freq_non_members} checks a month; members "
             "self-select, so this gap is not the program's effect (see the uplift section)."
         )
     elif avg.get("anonymous") is not None:
@@ -1382,11 +1404,11 @@ def interpretations(result: ProgramKpis, language: str = "en", currency: str = "
             rows = summary.set_index("buyer_group")
             known = _num(rows["avg_check"].get("identified", rows["avg_check"].get("all")))
         out["checks"] = (
-            f"Средний чек идентифицированных покупателей {_money(known, currency)}, анонимных "
-            f"{_money(avg['anonymous'], currency)}; участников программы по данным не отличить."
+            f"Средний чек идентифицированных покупателей {money(known, currency)}, анонимных "
+            f"{money(avg['anonymous'], currency)}; участников программы по данным не отличить."
             if ru else
-            f"The average check is {_money(known, currency)} for identified buyers and "
-            f"{_money(avg['anonymous'], currency)} for anonymous ones; members cannot be told apart "
+            f"The average check is {money(known, currency)} for identified buyers and "
+            f"{money(avg['anonymous'], currency)} for anonymous ones; members cannot be told apart "
             "in this data."
         )
     if tables.get("points") is not None and head.get("redemption_rate") is None:
@@ -1394,24 +1416,24 @@ def interpretations(result: ProgramKpis, language: str = "en", currency: str = "
                          else "No points were accrued in the period.")
     elif head.get("redemption_rate") is not None and head.get("breakage_rate") is None:
         out["points"] = (
-            f"Погашено {_pct(head['redemption_rate'])} начисленных баллов (по данным чеков; без "
+            f"Погашено {pct(head['redemption_rate'])} начисленных баллов (по данным чеков; без "
             "журнала баллов сгорание и остаток неизвестны)."
             if ru else
-            f"Members redeemed {_pct(head['redemption_rate'])} of the points accrued (from the "
+            f"Members redeemed {pct(head['redemption_rate'])} of the points accrued (from the "
             "checks; without a points ledger, expiry and the outstanding balance are unknown)."
         )
     elif head.get("redemption_rate") is not None:
-        liability = _money(head.get("points_liability"), currency)
+        liability = money(head.get("points_liability"), currency)
         out["points"] = (
-            f"Погашено {_pct(head['redemption_rate'])} начисленных баллов, сгорело "
-            f"{_pct(head.get('breakage_rate'))}; обязательства по остатку баллов: {liability}."
+            f"Погашено {pct(head['redemption_rate'])} начисленных баллов, сгорело "
+            f"{pct(head.get('breakage_rate'))}; обязательства по остатку баллов: {liability}."
             if ru else
-            f"Members redeemed {_pct(head['redemption_rate'])} of the points accrued and "
-            f"{_pct(head.get('breakage_rate'))} expired; outstanding points are a liability of "
+            f"Members redeemed {pct(head['redemption_rate'])} of the points accrued and "
+            f"{pct(head.get('breakage_rate'))} expired; outstanding points are a liability of "
             f"{liability}."
         )
     if head.get("effective_accrual_rate") is not None:
-        rate = _pct(head["effective_accrual_rate"], 1)
+        rate = pct(head["effective_accrual_rate"], 1)
         out["accrual"] = (
             f"Фактический кешбэк программы: {rate} от суммы чеков, по которым она применялась."
             if ru else
@@ -1419,9 +1441,9 @@ def interpretations(result: ProgramKpis, language: str = "en", currency: str = "
         )
     if head.get("unsubscribe_rate") is not None:
         out["unsubscribes"] = (
-            f"От рассылок отписались {_pct(head['unsubscribe_rate'], 1)} участников программы."
+            f"От рассылок отписались {pct(head['unsubscribe_rate'], 1)} участников программы."
             if ru else
-            f"{_pct(head['unsubscribe_rate'], 1)} of program members have opted out of mailings."
+            f"{pct(head['unsubscribe_rate'], 1)} of program members have opted out of mailings."
         )
     nps_head = head.get("nps") or {}
     if nps_head.get("score") is not None:
@@ -1429,33 +1451,33 @@ def interpretations(result: ProgramKpis, language: str = "en", currency: str = "
         low, high = nps_head["ci_low"] * 100, nps_head["ci_high"] * 100
         out["nps"] = (
             f"NPS {score:.0f} (95% интервал {low:.0f}..{high:.0f}, {nps_head['responses']} ответов): "
-            f"{_pct(nps_head['promoters'])} промоутеров, {_pct(nps_head['detractors'])} критиков."
+            f"{pct(nps_head['promoters'])} промоутеров, {pct(nps_head['detractors'])} критиков."
             if ru else
             f"NPS is {score:.0f} (95% interval {low:.0f} to {high:.0f}, {nps_head['responses']} "
-            f"answers): {_pct(nps_head['promoters'])} promoters, {_pct(nps_head['detractors'])} "
+            f"answers): {pct(nps_head['promoters'])} promoters, {pct(nps_head['detractors'])} "
             "detractors."
         )
     csat = head.get("csat") or {}
     if csat.get("mean") is not None:
         out["csat"] = (
             f"Удовлетворённость (CSAT) {csat['mean']:.2f} из 5, довольны (4–5) "
-            f"{_pct(csat['satisfied_share'])}."
+            f"{pct(csat['satisfied_share'])}."
             if ru else
             f"Satisfaction (CSAT) averages {csat['mean']:.2f} out of 5; "
-            f"{_pct(csat['satisfied_share'])} answer 4 or 5."
+            f"{pct(csat['satisfied_share'])} answer 4 or 5."
         )
     if head.get("awareness") is not None:
         out["awareness"] = (
-            f"О программе знают {_pct(head['awareness'])} опрошенных."
-            if ru else f"{_pct(head['awareness'])} of respondents know the program."
+            f"О программе знают {pct(head['awareness'])} опрошенных."
+            if ru else f"{pct(head['awareness'])} of respondents know the program."
         )
     motives = head.get("motives") or {}
     if motives.get("value") is not None:
         out["motive"] = (
-            f"Ради выгоды участвуют {_pct(motives['value'])}, ради бренда {_pct(motives['brand'])}: "
+            f"Ради выгоды участвуют {pct(motives['value'])}, ради бренда {pct(motives['brand'])}: "
             "если преобладает выгода, стоит укреплять эмоциональную связь с брендом."
             if ru else
-            f"{_pct(motives['value'])} take part for the value and {_pct(motives['brand'])} for the "
+            f"{pct(motives['value'])} take part for the value and {pct(motives['brand'])} for the "
             "brand; where value dominates, the brand bond needs work."
         )
     tiers = head.get("participation_by_tier") or {}
@@ -1463,17 +1485,17 @@ def interpretations(result: ProgramKpis, language: str = "en", currency: str = "
         ratio = tiers.get("top_to_bottom_ratio")
         ratio_text = "n/a" if ratio is None else f"{ratio:.1f}"
         out["tiers"] = (
-            f"Вступили {_pct(tiers['high'])} крупных, {_pct(tiers['middle'])} средних и "
-            f"{_pct(tiers['low'])} мелких покупателей: в {ratio_text} раза чаще сверху, чем снизу "
+            f"Вступили {pct(tiers['high'])} крупных, {pct(tiers['middle'])} средних и "
+            f"{pct(tiers['low'])} мелких покупателей: в {ratio_text} раза чаще сверху, чем снизу "
             "(по исследованиям — около 4)."
             if ru else
-            f"{_pct(tiers['high'])} of high spenders joined, {_pct(tiers['middle'])} of middle and "
-            f"{_pct(tiers['low'])} of low: the top third joins {ratio_text}x as often as the bottom "
+            f"{pct(tiers['high'])} of high spenders joined, {pct(tiers['middle'])} of middle and "
+            f"{pct(tiers['low'])} of low: the top third joins {ratio_text}x as often as the bottom "
             "(the seed's benchmark is about 4x)."
         )
     lfl = head.get("lfl") or {}
     if any(v is not None for v in lfl.values()):
-        parts = [f"{k.upper()} {_pct(v, 1) if v is None else f'{v * 100:+.1f}%'}" for k, v in lfl.items()]
+        parts = [f"{k.upper()} {pct(v, 1) if v is None else f'{v * 100:+.1f}%'}" for k, v in lfl.items()]
         out["lfl"] = (
             "Выручка в сопоставимых периодах: " + ", ".join(parts)
             + "; это общий тренд, а не эффект программы."
