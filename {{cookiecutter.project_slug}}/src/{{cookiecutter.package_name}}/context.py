@@ -299,11 +299,17 @@ def _display_html(html: str) -> None:
 
 
 def _figure_png(figure: Any) -> bytes:
-    """The figure as PNG bytes (110 dpi, tight bounding box): rendered once, saved and shown."""
+    """The figure as PNG bytes (110 dpi): rendered once, saved and shown.
+
+    A figure with a layout engine (constrained layout: the kpis and clv charts) already fits its
+    labels; a tight bounding box would draw it a second time just to measure it (half of the
+    plotting time). Figures without one are cropped to their tight bounding box.
+    """
     import io
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    tight = None if figure.get_layout_engine() is not None else "tight"
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches=tight)
     return buffer.getvalue()
 
 
