@@ -74,6 +74,32 @@ def test_matching_sample_features_by_hand():
                                         window_days=10, confirm_days=2) is None
 
 
+def test_control_pool_is_capped_by_a_seeded_random_subset():
+    """max_controls: with more never-members than the cap, a reproducible random subset is the pool."""
+    d = T("2024-01-20")
+    controls = [f"c{k}" for k in range(12)]
+    rows = [("m", d - pd.Timedelta(days=3), 100.0), ("m", d, 50.0), ("m", d + pd.Timedelta(days=5), 80.0)]
+    for name in controls:
+        rows += [(name, d - pd.Timedelta(days=4), 60.0), (name, d + pd.Timedelta(days=1), 20.0)]
+    transactions = pd.DataFrame({"customer_id": ids(*[r[0] for r in rows]), "date": [r[1] for r in rows],
+                                 "amount": [r[2] for r in rows]})
+    customers = pd.DataFrame({"customer_id": ids("m", *controls),
+                              "registered_at": [T("2023-12-01")] * 13,
+                              "joined_program_at": [d] + [pd.NaT] * 12})
+    period = (T("2023-12-01"), T("2024-03-01"))
+
+    def pool(**cap):
+        sample_rows = uplift.build_matching_sample(transactions, customers, period, window_days=10,
+                                                   confirm_days=2, **cap)
+        return sorted(sample_rows.loc[~sample_rows["treated"], "customer_id"])
+
+    assert pool() == sorted(controls)
+    capped = pool(max_controls=5, seed=1)
+    assert len(capped) == 5 and set(capped) <= set(controls)
+    assert pool(max_controls=5, seed=1) == capped and pool(max_controls=5, seed=2) != capped
+    assert pool(max_controls=50) == sorted(controls)
+
+
 def test_pair_effects_by_hand():
     frame = pd.DataFrame({"pre_spend": [100.0, 300.0, 100.0, 100.0],
                           "post_spend": [150.0, 330.0, 100.0, 120.0],

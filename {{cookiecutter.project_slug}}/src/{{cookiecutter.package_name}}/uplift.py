@@ -274,7 +274,8 @@ def build_matching_sample(transactions: pd.DataFrame, customers: pd.DataFrame,
                           period: tuple[pd.Timestamp, pd.Timestamp],
                           window_days: int = 180,
                           feature_lag_days: int = 0, confirm_days: int = 0,
-                          exact_columns: Sequence[str] = ()) -> pd.DataFrame | None:
+                          exact_columns: Sequence[str] = (), max_controls: int | None = None,
+                          seed: int = 42) -> pd.DataFrame | None:
     """Members eligible for the matched design and their candidate controls, with their features.
 
     One row per (customer, reference day): ``treated`` True for members (reference day = their join
@@ -283,6 +284,11 @@ def build_matching_sample(transactions: pd.DataFrame, customers: pd.DataFrame,
     matched only to controls of the same stratum), FEATURES (measured at J - feature_lag_days over the
     window_days before it), pre_spend (net revenue in [J - W, J)), post_spend ([J + C, J + C + W)).
     A row needs a check in its feature window. None when there is nothing to match.
+
+    ``max_controls``: with more never-members than that, a random subset of that size (``seed``) is
+    the control pool. Every never-member is a candidate at every member's join day, so the work grows
+    with controls x join days (180M candidate rows at 10M checks); nearest-neighbour matching needs a
+    pool far larger than the members, not all of it.
     """
     if customers is None or "joined_program_at" not in customers.columns:
         return None
@@ -303,6 +309,9 @@ def build_matching_sample(transactions: pd.DataFrame, customers: pd.DataFrame,
     never = cust.index[joined.isna() & first_seen.notna()]
     if eligible.empty or never.empty:
         return None
+    if max_controls is not None and never.size > max_controls:
+        rng = np.random.default_rng(seed)
+        never = never[np.sort(rng.choice(never.size, max_controls, replace=False))]
     index = _CheckIndex(checks, cust.index)
     seen = first_seen.to_numpy("datetime64[D]").astype(np.int64)
     ref_days = np.unique(eligible.to_numpy("datetime64[D]").astype(np.int64))
@@ -539,9 +548,9 @@ def _design(transactions: pd.DataFrame, customers: pd.DataFrame,
             period: tuple[pd.Timestamp, pd.Timestamp], kind: str, window_days: int,
             feature_lag_days: int, confirm_days: int, caliper: float, bootstrap_samples: int,
             seed: int, exact_columns: Sequence[str], matching: str,
-            propensity_caliper: float) -> dict[str, Any]:
+            propensity_caliper: float, max_controls: int | None) -> dict[str, Any]:
     sample = build_matching_sample(transactions, customers, period, window_days, feature_lag_days,
-                                   confirm_days, exact_columns)
+                                   confirm_days, exact_columns, max_controls, seed)
     if sample is None:
         return {"sample": None, "pairs": None, "support": None, "balance": None,
                 "effect": {**_NO_ESTIMATE, "pairs": 0},
@@ -565,7 +574,8 @@ def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame |
                            confirm_days: int = 30, caliper: float = 0.5, bootstrap_samples: int = 500,
                            seed: int = 42, exact_match: Sequence[str] = ("tier",),
                            matching: str = "nearest",
-                           propensity_caliper: float = 0.2) -> dict[str, Any]:
+                           propensity_caliper: float = 0.2,
+                           max_controls: int | None = None) -> dict[str, Any]:
     """Both member designs (see the module docstring) and the event study of the DiD pairs.
 
     Returns {"matched": design, "did": design, "event_study": frame or None, "exact_match_on": the
@@ -573,7 +583,7 @@ def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame |
     with sample, pairs, support, balance, effect (see `pair_effect`) and reason (None, or why the
     estimate is missing). ``matching``: "nearest" (`match_nearest`, ``caliper``) or "propensity"
     (`match_propensity`, ``propensity_caliper``); ``exact_match``: customer columns to match exactly
-    (see `exact_match_columns`).
+    (see `exact_match_columns`); ``max_controls``: cap of the control pool (`build_matching_sample`).
 
     * matched: features at the join day J over [J - W, J); effect on [J + C, J + C + W).
     * did: features at J - W over [J - 2W, J - W) (so the pre spend [J - W, J) is not selected on and
@@ -585,7 +595,7 @@ def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame |
     used, notes = exact_match_columns(customers, list(exact_match or ()))
     args = dict(window_days=window_days, confirm_days=confirm_days, caliper=caliper,
                 bootstrap_samples=bootstrap_samples, seed=seed, exact_columns=used, matching=matching,
-                propensity_caliper=propensity_caliper)
+                propensity_caliper=propensity_caliper, max_controls=max_controls)
     if customers is None or "joined_program_at" not in customers.columns:
         reason = "no customers table with join dates"
         empty = {"sample": None, "pairs": None, "support": None, "balance": None,
