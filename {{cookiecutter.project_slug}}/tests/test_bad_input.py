@@ -259,6 +259,19 @@ def test_redemptions_above_the_balance_ledger_and_checks():
     assert counts["redemptions_above_balance"] == 1
 
 
+def test_ledger_signs_kind_gives_the_direction_and_adjustments_keep_theirs(tmp_path):
+    """Exports write redemptions as -30 or 30: the kind gives the direction. An adjustment can be a debit
+    (-50) or a credit (+20): its sign is kept, and the balance rule counts it as a signed credit."""
+    data = ("c;d;k;p\na;01.01.2024;accrual;100\na;02.01.2024;redemption;-30\n"
+            "a;03.01.2024;adjustment;-50\na;04.01.2024;adjustment;20\na;05.01.2024;redemption;45\n")
+    ledger = read_file(tmp_path, data.encode(), table="points", name="points.csv",
+                       columns={"c": "customer_id", "d": "date", "k": "kind", "p": "points"})
+    assert ledger["points"].tolist() == [100.0, 30.0, -50.0, 20.0, 45.0]
+    counts = quality.consistency_counts({"transactions": checks([]), "customers": None, "points": ledger})
+    # 100 - 30 - 50 + 20 = 40, then -45 -> -5: the last redemption is above the balance
+    assert counts["redemptions_above_balance"] == 1
+
+
 # --- 12: NPS scores --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("score", "message"), [("-1", r"scores outside 0-10 \(e\.g\. -1\.0\)"),

@@ -497,7 +497,11 @@ def load_table(project_dir: Path, table: str, table_config: dict[str, Any],
     mapped = map_columns(raw, table, table_config.get("columns") or {}, file)
     frame = convert(mapped, table, options, table_config.get("values") or {}, file, notes)
     if table == "points":
-        frame["points"] = frame["points"].abs()  # kind carries the direction; magnitudes are positive
+        # kind carries the direction of accruals, redemptions and expiries (exports write them as
+        # positive or negative magnitudes); an adjustment can go either way, so it keeps its sign
+        # (negative = a debit) and counts as a signed credit in the balance
+        directed = frame["kind"] != "adjustment"
+        frame["points"] = frame["points"].where(~directed, frame["points"].abs())
     if table == "customers":
         frame = strip_contacts(frame)
     validate(frame, table, file)
