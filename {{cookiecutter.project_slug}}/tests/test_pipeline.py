@@ -7,8 +7,10 @@ import json
 import shutil
 import zipfile
 
+import nbformat
 import pandas as pd
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from {{ cookiecutter.package_name }}.io import DataError
 from {{ cookiecutter.package_name }}.runner import latest_bundle, notebooks_of, run_client
@@ -155,3 +157,47 @@ def test_notebooks_run_interactively_with_their_default_parameters(demo_run, sam
         pm.execute_notebook(str(notebook), str(tmp_path / notebook.name), kernel_name=ensure_kernel(),
                             cwd=str(notebook.parent), progress_bar=False)
     assert not list((project / "reports" / "demo").glob("*interactive*"))
+
+
+def _tiny_notebooks(project, count: int, failing: int | None = None) -> None:
+    """Replace the project's notebooks by `count` small ones that note their kernel's pid in the bundle
+    and check that no other notebook's variable is left; notebook `failing` raises."""
+    folder = project / "notebooks"
+    for old in folder.glob("*.ipynb"):
+        old.unlink()
+    for k in range(count):
+        code = ("import os, time\n"
+                "assert 'left_over' not in dir(), 'a namespace was not cleared'\n"
+                "left_over = 1\n"
+                f"open(os.path.join(run_dir, 'pid-{k}.txt'), 'w').write(str(os.getpid()))\n"
+                "time.sleep(1)\n" + ("raise RuntimeError('planted failure')\n" if k == failing else ""))
+        parameters = new_code_cell('client = "demo"\nrun_dir = ""', metadata={"tags": ["parameters"]})
+        nb = new_notebook(cells=[parameters, new_code_cell(code)],
+                          metadata={"language_info": {"name": "python"}})
+        nbformat.write(nb, folder / f"{k:02d}_step{k}.ipynb")
+
+
+def test_notebooks_run_side_by_side_in_two_kernels(sample_project, tmp_path):
+    source, _ = sample_project
+    project = copy_of(source, tmp_path / "p")
+    _tiny_notebooks(project, 5)
+    result = run_client(project, "demo", progress=False, kernels=2)
+    assert result.status == "complete", result.error
+    pids = [(result.bundle / f"pid-{k}.txt").read_text() for k in range(5)]
+    assert len(set(pids)) == 2  # two kernels, each reused (namespaces cleared: asserted in the cells)
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 5
+
+
+def test_a_failure_in_one_kernel_stops_new_notebooks_in_the_other(sample_project, tmp_path):
+    source, _ = sample_project
+    project = copy_of(source, tmp_path / "p")
+    _tiny_notebooks(project, 6, failing=0)
+    result = run_client(project, "demo", progress=False, kernels=2)
+    assert result.status == "failed" and "planted failure" in result.error
+    assert result.bundle.name == f"{result.run_id}.failed"
+    statuses = [n.status for n in result.notebooks]
+    assert statuses[0] == "failed"
+    # the other kernel finishes the notebook it is running; nothing new starts after the failure
+    assert statuses.count("not run") >= 3, statuses
+    assert not (result.bundle / "index.html").exists()

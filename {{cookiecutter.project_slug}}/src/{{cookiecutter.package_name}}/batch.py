@@ -166,7 +166,7 @@ def _child_main() -> None:
     try:
         result = run_client(Path(args["project"]), args["client"], only=args["only"] or None,
                             progress=False, log=lambda message: send("log", {"message": message}),
-                            on_event=send)
+                            on_event=send, kernels=1)  # clients run side by side already
         send("result", {"status": result.status, "bundle": str(result.bundle) if result.bundle else None,
                         "error": result.error, "notebooks": [asdict(n) for n in result.notebooks]})
     except Exception as exc:  # noqa: BLE001 - reported as this client's failure, with its first line

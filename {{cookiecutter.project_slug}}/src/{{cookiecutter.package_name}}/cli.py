@@ -9,9 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import ConfigError, load_config, project_root
+from .config import ConfigError, UnknownSection, load_config, project_root
 from .io import DataError
-from .runner import UnknownSection
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

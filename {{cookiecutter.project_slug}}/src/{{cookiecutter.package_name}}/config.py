@@ -53,6 +53,10 @@ CHOICES: dict[str, tuple[Any, ...]] = {
 FREE_FORM = re.compile(r"^data\.[a-z_]+\.(columns|values)$")
 
 
+class UnknownSection(ValueError):
+    """--only named a section that has no notebook."""
+
+
 class ConfigError(ValueError):
     """A client config that cannot be used; the message names the file and the key's path."""
 

@@ -186,10 +186,11 @@ EN: dict[str, str] = {
                                  "It is not an effect of the program."),
     "method.matched.title": "Matched comparison",
     "method.matched.formula": "effect = mean post spend of members / mean post spend of matched controls − 1",
-    "method.matched.text": ("Each member is paired with the most similar non-member (checks, average "
-                            "check, recency, tenure and history before the join day, within the same "
-                            "value tier) at the same calendar date; spend is measured after joining. "
-                            "95% interval: bootstrap over the pairs."),
+    "method.matched.text": ("Each member is paired with the most similar customer who had not joined yet "
+                            "(checks, average check, recency, tenure and history before the join day, "
+                            "within the same value tier) at the same calendar date; spend is measured "
+                            "after joining. A control who joins later counts its spend after joining "
+                            "divided by (1 + effect). 95% interval: bootstrap over the pairs."),
     "method.did.title": "Difference-in-differences (DiD)",
     "method.did.formula": ("effect = post(members) / (pre(members) × post(controls) / pre(controls)) − 1"),
     "method.did.text": ("Compares the change of members' spend from before to after joining with the "
@@ -383,10 +384,12 @@ RU: dict[str, str] = {
     "method.matched.title": "Сравнение сопоставленных пар",
     "method.matched.formula": ("эффект = средние траты участников после вступления / средние траты "
                                "подобранных контрольных клиентов − 1"),
-    "method.matched.text": ("Каждому участнику подбирается самый похожий неучастник (число чеков, средний "
-                            "чек, давность покупки, стаж и история до даты вступления, в том же уровне "
-                            "ценности) на ту же календарную дату; траты измеряются после вступления. "
-                            "95 % интервал — бутстреп по парам."),
+    "method.matched.text": ("Каждому участнику подбирается самый похожий клиент, ещё не вступивший в "
+                            "программу (число чеков, средний чек, давность покупки, стаж и история до "
+                            "даты вступления, в том же уровне ценности), на ту же календарную дату; "
+                            "траты измеряются после вступления. Если контрольный клиент вступает позже, "
+                            "его траты после вступления делятся на (1 + эффект). 95 % интервал — "
+                            "бутстреп по парам."),
     "method.did.title": "Разность разностей (DiD)",
     "method.did.formula": ("эффект = после(участники) / (до(участники) × после(контроль) / до(контроль)) "
                            "− 1"),

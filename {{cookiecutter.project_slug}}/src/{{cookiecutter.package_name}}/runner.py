@@ -9,28 +9,36 @@ so a half-written bundle never looks complete.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import importlib
 import json
 import os
 import platform
 import secrets
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__, report
-from .config import load_config, write_config
+from . import __version__
+from .config import UnknownSection, load_config, write_config
 from .context import PARTS, RUN_FILE
 from .prepare import prepare
 
 KEY_PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "scipy", "statsmodels", "scikit-learn",
                 "lifetimes", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel", "openpyxl")
 COMPLETE, FAILED = "complete", "failed"
+# what every notebook imports; run in a starting kernel while the inputs are read
+WARM_UP_CODE = (f"import matplotlib.pyplot, pandas, seaborn\n"
+                f"import {__package__}.context, {__package__}.quality, {__package__}.kpis, "
+                f"{__package__}.rfm, {__package__}.cohorts, {__package__}.clv, {__package__}.uplift\n")
 
 
 @dataclass
@@ -60,10 +68,6 @@ def notebooks_of(project_dir: Path) -> list[Path]:
 def section_name(notebook: Path) -> str:
     """00_data_quality.ipynb -> data_quality."""
     return notebook.stem.split("_", 1)[1]
-
-
-class UnknownSection(ValueError):
-    """--only named a section that has no notebook."""
 
 
 def select_notebooks(notebooks: list[Path], only: Sequence[str] | None) -> list[Path]:
@@ -138,18 +142,35 @@ def latest_bundle(project_dir: Path, client: str) -> Path | None:
     return max(complete, key=lambda p: p.name) if complete else None
 
 
+def kernel_count(config: dict[str, Any], checks: int | None, notebooks: int) -> int:
+    """How many kernels run the notebooks side by side (config `run.kernels`).
+
+    "auto": one per core, at most 2, and 1 when the client has more than `run.parallel_max_checks`
+    checks (each kernel holds its own copy of the tables) or when kernels are not shared. A number
+    is taken as it is. Never more than there are notebooks.
+    """
+    wanted = config["run"].get("kernels", "auto")
+    if wanted == "auto":
+        wanted = min(2, os.cpu_count() or 1)
+        if not config["run"]["share_kernel"] or (checks or 0) > config["run"]["parallel_max_checks"]:
+            wanted = 1
+    return max(1, min(int(wanted), notebooks))
+
+
 def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None,
                progress: bool = True, log: Callable[[str], None] | None = None,
-               on_event: Callable[[str, dict[str, Any]], None] | None = None) -> RunResult:
+               on_event: Callable[[str, dict[str, Any]], None] | None = None,
+               kernels: int | None = None) -> RunResult:
     """Validate, prepare and run every notebook of `client`; return where the bundle is.
 
     Raises ConfigError / DataError before anything is written when the config or an input is bad.
     `on_event(kind, details)`, if given, is told when each step starts and ends, so that a supervisor
     (the batch) can show progress and enforce its own time limits: ("staging", {run_id, staging}),
     ("notebook", {notebook, index, total}), ("notebook_done", {notebook, status, seconds, error}),
-    ("report", {}).
+    ("report", {}). `kernels`: run the notebooks in that many kernels side by side (default: config
+    `run.kernels`, see `kernel_count`); the notebooks are independent of each other, and the first
+    kernel starts and imports the analysis libraries while the inputs are read.
     """
-    import papermill as pm
     from tqdm.auto import tqdm
 
     log = log or (lambda message: tqdm.write(message, file=sys.stderr))  # keeps the bar intact
@@ -158,10 +179,36 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     started, clock = dt.datetime.now(), time.perf_counter()
     config = load_config(project_dir, client)
     notebooks = select_notebooks(notebooks_of(project_dir), only)
-    prepared = prepare(project_dir, config)
-    log(f"[{client}] inputs {'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
     kernel = kernel_name_for(config)
     _let_kernels_import_this_package()
+    share = bool(config["run"]["share_kernel"])
+    pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="kernel-start")
+    first = SharedKernel(kernel, enabled=share)
+    try:
+        warming = [pool.submit(first.warm_up)] if share else []
+        pool.submit(_import_quietly, "papermill", f"{__package__}.report")  # 4-6 s, beside the reading
+        prepared = prepare(project_dir, config)
+        log(f"[{client}] inputs "
+            f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
+        count = kernels or kernel_count(config, prepared.rows_read.get("transactions"), len(notebooks))
+        shared = [first] + [SharedKernel(kernel, enabled=share) for _ in range(count - 1)]
+        warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]
+        return _run_notebooks(project_dir, client, only, config, prepared, notebooks, shared,
+                              warming, started, clock, progress, log, emit)
+    finally:
+        pool.shutdown(wait=True)
+        first.close()
+
+
+def _run_notebooks(project_dir: Path, client: str, only: Sequence[str] | None,
+                   config: dict[str, Any], prepared: Any,
+                   notebooks: list[Path], shared: list[SharedKernel], warming: list[Any],
+                   started: dt.datetime, clock: float, progress: bool, log: Callable[[str], None],
+                   emit: Callable[[str, dict[str, Any]], None]) -> RunResult:
+    import papermill as pm
+    from tqdm.auto import tqdm
+
+    kernel = shared[0].kernel_name
 
     run_id = new_run_id()
     client_reports = project_dir / "reports" / client
@@ -176,36 +223,60 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     }, indent=2), encoding="utf-8")
 
     results = [NotebookResult(nb.name) for nb in notebooks]
-    error = None
-    bar = tqdm(list(zip(notebooks, results, strict=True)), desc=client, unit="notebook",
-               disable=not progress, leave=False, file=sys.stderr)
-    with SharedKernel(kernel, enabled=config["run"]["share_kernel"]) as shared:
-        for index, (notebook, result) in enumerate(bar):
-            bar.set_postfix_str(section_name(notebook))
-            emit("notebook", {"notebook": notebook.name, "index": index, "total": len(notebooks)})
+    errors: list[str] = []
+    queue = list(enumerate(notebooks))
+    lock = threading.Lock()
+    bar = tqdm(total=len(notebooks), desc=client, unit="notebook", disable=not progress, leave=False,
+               file=sys.stderr)
+
+    def next_notebook() -> tuple[int, Path] | None:
+        with lock:  # after a failure no new notebook starts; the running ones finish
+            return queue.pop(0) if queue and not errors else None
+
+    def work(kernel_of_worker: SharedKernel, warm: Any) -> None:
+        while (item := next_notebook()) is not None:
+            index, notebook = item
+            result = results[index]
+            with lock:
+                bar.set_postfix_str(section_name(notebook))
+                emit("notebook", {"notebook": notebook.name, "index": index, "total": len(notebooks)})
             tick = time.perf_counter()
             try:
-                shared.reset()
+                if warm is not None:  # the kernel's start counts in its first notebook, as without it
+                    warm.result()  # a failure is logged inside; papermill then starts the kernel
+                    warm = None
+                kernel_of_worker.reset()
                 pm.execute_notebook(
                     str(notebook), str(staging / "notebooks" / notebook.name),
                     parameters={"client": client, "run_dir": str(staging)},
                     kernel_name=kernel, cwd=str(notebook.parent), progress_bar=False,
                     execution_timeout=config["run"]["execution_timeout"], log_output=False,
-                    **shared.engine_kwargs,
+                    **kernel_of_worker.engine_kwargs,
                 )
                 result.status = "ok"
             except Exception as exc:  # noqa: BLE001 - a failed notebook fails this run, not the caller
                 result.status, result.error = "failed", _first_line(exc)
-                error = f"{notebook.name}: {result.error}"
             result.seconds = round(time.perf_counter() - tick, 2)
-            log(f"[{client}] {notebook.name}: {result.status} in {result.seconds:.1f} s")
-            emit("notebook_done", asdict(result))
-            if error:
-                break
+            with lock:
+                if result.error:
+                    errors.append(f"{notebook.name}: {result.error}")
+                log(f"[{client}] {notebook.name}: {result.status} in {result.seconds:.1f} s")
+                emit("notebook_done", asdict(result))
+                bar.update()
+
+    warm_of = warming + [None] * (len(shared) - len(warming))
+    with ThreadPoolExecutor(max_workers=len(shared), thread_name_prefix="kernel") as workers:
+        for future in [workers.submit(work, k, w) for k, w in zip(shared, warm_of, strict=True)]:
+            future.result()
+    for extra in shared[1:]:
+        extra.close()
     bar.close()
+    error = errors[0] if errors else None
 
     pdf_note = None
     if error is None:
+        from . import report
+
         emit("report", {})
         try:
             pdf_note = report.build_bundle(staging, config, notebooks)
@@ -246,12 +317,28 @@ class SharedKernel:
     """
 
     def __init__(self, kernel_name: str, enabled: bool = True) -> None:
+        self.kernel_name = kernel_name
         self.enabled = enabled
         self.manager: Any = None
         if enabled:
             from jupyter_client.manager import AsyncKernelManager
 
             self.manager = AsyncKernelManager(kernel_name=kernel_name)
+
+    def warm_up(self) -> None:
+        """Start the kernel and import what the notebooks import (pandas, matplotlib, seaborn, the
+        sections), so that this cost overlaps reading the inputs; modules stay loaded across `%reset`."""
+        if not self.enabled:
+            return
+        try:
+            asyncio.run(self._start())
+            asyncio.run(self._run_silently(WARM_UP_CODE))
+        except Exception as exc:  # noqa: BLE001 - only a head start: the notebook starts it otherwise
+            print(f"kernel warm-up failed ({_first_line(exc)}); the notebook will start it", file=sys.stderr)
+
+    async def _start(self) -> None:
+        if not self.manager.has_kernel:
+            await self.manager.start_kernel()
 
     @property
     def engine_kwargs(self) -> dict[str, Any]:
@@ -277,8 +364,19 @@ class SharedKernel:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the kernel down (idempotent)."""
         if self.enabled and self.manager.has_kernel:
             asyncio.run(self.manager.shutdown_kernel(now=True))
+
+
+def _import_quietly(*modules: str) -> None:
+    """Import modules ahead of their use (in a side thread); a failure shows again where they are used."""
+    for name in modules:
+        with contextlib.suppress(Exception):  # the real import later raises it with its context
+            importlib.import_module(name)
 
 
 def _first_line(exc: BaseException) -> str:
