@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,12 @@ def build_bundle(run_dir: Path, config: dict[str, Any], notebooks: list[Path]) -
     run_dir = Path(run_dir)
     executed = [run_dir / "notebooks" / nb.name for nb in notebooks]
     write_kpis(run_dir, config, order=[_section(nb) for nb in notebooks])
-    write_tables_xlsx(run_dir, config["language"], config["report"]["xlsx_max_rows"])
     write_index_html(run_dir, config, executed)
-    return pdf.write_pdf(run_dir, config)
+    # the browser prints the PDF from index.html while this process writes the workbook (2-4 s each)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as side:
+        printing = side.submit(pdf.write_pdf, run_dir, config)
+        write_tables_xlsx(run_dir, config["language"], config["report"]["xlsx_max_rows"])
+        return printing.result()
 
 
 def _section(notebook: Path) -> str:

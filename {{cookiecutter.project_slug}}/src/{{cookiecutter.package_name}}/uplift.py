@@ -572,6 +572,8 @@ def event_study(transactions: pd.DataFrame, sample: pd.DataFrame, pairs: pd.Data
     J + confirm_days + window_days (k < 0: before joining). ``relative_gap`` = members / controls - 1:
     flat before joining means parallel pre-trends (in the ratio sense of the DiD); after joining it
     traces the effect. The first confirm_days after joining are selected (both sides bought then).
+    Controls who joined later keep their spend as members here (the estimates deflate it, the chart
+    shows the spend as bought), so after joining the gap reads slightly below the estimates.
     """
     checks = _identified(transactions)
     sides = []
