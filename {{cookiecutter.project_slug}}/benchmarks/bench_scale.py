@@ -2,10 +2,12 @@
 
 For each size (checks, e.g. 10k, 100k, 1M, 10M) it writes a sample client of about that many checks
 (`sample.scale_for_transactions` + `sample.generate`) into a scratch project (this project's config and
-notebooks), then times, --repeats times: reading and cleaning the raw files (`prepare`, forced), and
-`runner.run_client` (every notebook with papermill, then the report). Seconds per notebook come from
-the bundle's manifest.json. Peak memory is the peak of the summed RSS of this process and all its
-children (papermill kernels are child processes), sampled every 0.2 s, overall and per notebook.
+notebooks), then times, --repeats times, `runner.run_client` from the raw files (the cache removed
+first): reading and cleaning (`prepare`, while the first kernel starts), every notebook with papermill
+(side by side in the configured number of kernels; `--kernels 1` for one after the other), the report.
+Seconds per notebook come from the bundle's manifest.json. Peak memory is the peak of the summed RSS of
+this process and all its children (kernels, Chromium), sampled every 0.2 s, overall, per step and per
+notebook (while it ran; notebooks that overlap share their samples).
 Finally it times our RFM summary against lifetimes' `summary_data_from_transaction_data` on the same
 prepared checks (bench_clv.compare_summaries).
 
@@ -38,7 +40,7 @@ import psutil  # noqa: E402
 
 from {{ cookiecutter.package_name }} import sample  # noqa: E402
 from {{ cookiecutter.package_name }}.config import load_config  # noqa: E402
-from {{ cookiecutter.package_name }}.prepare import prepare  # noqa: E402
+from {{ cookiecutter.package_name }}.prepare import cache_dir_for, prepare  # noqa: E402
 from {{ cookiecutter.package_name }}.runner import run_client  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -65,12 +67,17 @@ def size_label(n: int) -> str:
 
 
 class TreeMemory:
-    """Peak of the summed RSS of a process and all its descendants, overall and per named phase."""
+    """Peak of the summed RSS of a process and all its descendants, overall and per named phase.
+
+    Phases may overlap (notebooks running side by side in two kernels): a sample counts for every
+    phase open at that moment (`open` / `close`); `enter` closes the others and opens one.
+    """
 
     def __init__(self, pid: int | None = None, every: float = SAMPLE_SECONDS) -> None:
         self.root = psutil.Process(pid or os.getpid())
         self.every = every
-        self.phase = "setup"
+        self.active: set[str] = {"setup"}
+        self._lock = threading.Lock()
         self.peaks: dict[str, int] = {}
         self.peak = 0
         self._stop = threading.Event()
@@ -90,13 +97,26 @@ class TreeMemory:
 
     def mark(self) -> None:
         rss = self._tree_rss()
-        self.peak = max(self.peak, rss)
-        self.peaks[self.phase] = max(self.peaks.get(self.phase, 0), rss)
+        with self._lock:
+            self.peak = max(self.peak, rss)
+            for phase in self.active:
+                self.peaks[phase] = max(self.peaks.get(phase, 0), rss)
 
     def enter(self, phase: str) -> None:
         self.mark()
-        self.phase = phase
+        with self._lock:
+            self.active = {phase}
         self.mark()
+
+    def open(self, phase: str) -> None:
+        with self._lock:
+            self.active.add(phase)
+        self.mark()
+
+    def close(self, phase: str) -> None:
+        self.mark()
+        with self._lock:
+            self.active.discard(phase)
 
     def __enter__(self) -> TreeMemory:
         self._thread.start()
@@ -120,34 +140,48 @@ def scratch_project(folder: Path, n_checks: int, seed: int) -> dict[str, Any]:
             "generate_seconds": time.perf_counter() - began}
 
 
-def one_run(project: Path, keep_bundle: bool = False) -> dict[str, Any]:
-    """Prepare (forced: raw files parsed again) and run the whole pipeline; seconds and peaks."""
+def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None) -> dict[str, Any]:
+    """The whole pipeline as a consultant runs it, from raw files (the cache is removed first, so the
+    inputs are parsed again, while the first kernel starts); seconds and peaks per step.
+
+    Steps: "prepare" (start to the bundle's staging folder: config, reading, cleaning, caching),
+    each notebook (its own seconds from the manifest, kernel start included; with two kernels
+    notebooks overlap, so their sum exceeds "notebooks"), "notebooks" (wall time of all of them),
+    "report" (HTML, workbook, PDF) and "total" (the whole `run_client` call).
+    """
+    shutil.rmtree(cache_dir_for(project, CLIENT), ignore_errors=True)
+    marks: dict[str, float] = {}
     with TreeMemory() as memory:
         memory.enter("prepare")
-        began = time.perf_counter()
-        prepare(project, load_config(project, CLIENT), force=True)
-        prepare_seconds = time.perf_counter() - began
 
         def on_event(kind: str, details: dict[str, Any]) -> None:
-            if kind == "notebook":
-                memory.enter(details["notebook"])
+            now = time.perf_counter()
+            if kind == "staging":
+                marks["staging"] = now
+                memory.enter("notebooks")
+            elif kind == "notebook":
+                memory.open(details["notebook"])
+            elif kind == "notebook_done":
+                memory.close(details["notebook"])
             elif kind == "report":
+                marks["report"] = now
                 memory.enter("report")
 
-        memory.enter("runner")
+        began = time.perf_counter()
         result = run_client(project, CLIENT, progress=False, log=lambda message: None,
-                            on_event=on_event)
+                            on_event=on_event, kernels=kernels)
+        ended = time.perf_counter()
         memory.enter("done")
     if result.status != "complete":
         raise SystemExit(f"run failed: {result.error} (bundle {result.bundle})")
     manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
     notebooks = {nb["notebook"]: nb["seconds"] for nb in manifest["notebooks"]}
-    runner_seconds = manifest["seconds"]
     run = {
-        "prepare": prepare_seconds,
+        "prepare": marks["staging"] - began,
         **notebooks,
-        "report": runner_seconds - sum(notebooks.values()),  # also the runner's own cached prepare
-        "total": prepare_seconds + runner_seconds,
+        "notebooks": marks["report"] - marks["staging"],
+        "report": ended - marks["report"],
+        "total": ended - began,
     }
     peaks = {name: memory.peaks.get(name, 0) for name in run if name not in ("total",)}
     peaks["total"] = memory.peak
@@ -200,7 +234,9 @@ def print_table(results: dict[str, dict[str, Any]], repeats: int) -> None:
     for result in results.values():
         steps += [k for k in result["median"]["seconds"] if k not in steps]
     header = "| step | " + " | ".join(f"{s}: s | {s}: peak GiB" for s in sizes) + " |"
-    print(f"\nmedian of {repeats} run(s); peak = summed RSS of the process tree (runner + kernel)")
+    print(f"\nmedian of {repeats} run(s); peak = summed RSS of the process tree (runner, kernels, "
+          "Chromium); notebooks may overlap (two kernels), so their seconds add up to more than "
+          "'notebooks', the wall time of all of them")
     print(header)
     print("|---|" + "---:|---:|" * len(sizes))
     for step in steps:
@@ -228,6 +264,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="comma-separated numbers of checks (default 10k,100k,1M; add 10M explicitly)")
     parser.add_argument("--repeats", type=int, default=1, help="runs per size; medians are shown")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--kernels", type=int, default=None,
+                        help="kernels side by side (default: the config's run.kernels, auto)")
     parser.add_argument("--no-lifetimes", action="store_true", help="skip the lifetimes comparison")
     parser.add_argument("--keep", metavar="DIR", help="keep the scratch projects in DIR (default: temporary)")
     parser.add_argument("--json", metavar="FILE", help="also write every run's numbers to FILE")
@@ -248,7 +286,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"(generated in {info['generate_seconds']:.1f} s)", flush=True)
             runs = []
             for repeat in range(args.repeats):
-                run = one_run(project, keep_bundle=bool(args.keep))
+                run = one_run(project, keep_bundle=bool(args.keep), kernels=args.kernels)
                 runs.append(run)
                 print(f"  run {repeat + 1}: {run['seconds']['total']:.1f} s, "
                       f"peak {run['peak_bytes']['total'] / GIB:.2f} GiB  "
