@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import __version__, quality
 from .config import TABLES, as_timestamp
-from .io import input_files, load_all, sha256_of
+from .io import input_files, load_all, release_memory, sha256_of
 
 CACHE_FORMAT = 2
 
@@ -98,9 +98,12 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
         period_end=as_timestamp(config["period"]["end"]),
         future_tolerance_days=rules["future_tolerance_days"],
         drop_duplicates=rules["drop_duplicates"], drop_future=rules["drop_future"],
+        consume=True,  # the checks as read are not needed again: do not hold them twice
     )
     tables["transactions"] = cleaned.transactions
+    release_memory()
     counts = {**cleaned.counts, **quality.consistency_counts(tables), **reading}
+    release_memory()
     start, end = cleaned.period
     meta = {
         "key": key, "inputs": inputs, "rows_read": rows_read, "cleaning": counts,
