@@ -32,6 +32,7 @@ from typing import Any
 from . import __version__
 from .config import UnknownSection, load_config, write_config
 from .context import PARTS, RUN_FILE
+from .io import release_memory
 from .prepare import prepare
 
 KEY_PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "scipy", "statsmodels", "scikit-learn",
@@ -185,7 +186,7 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     _let_kernels_import_this_package()
     share = bool(config["run"]["share_kernel"])
     pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="kernel-start")
-    first = SharedKernel(kernel, enabled=share)
+    first = SharedKernel(kernel, enabled=share, cwd=project_dir / "notebooks")
     try:
         warming = [pool.submit(first.warm_up)] if share else []
         pool.submit(_import_quietly, "papermill", f"{__package__}.report")  # 4-6 s, beside the reading
@@ -195,7 +196,8 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
         log(f"[{client}] inputs "
             f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
         count = kernels or kernel_count(config, prepared.rows_read.get("transactions"), len(notebooks))
-        shared = [first] + [SharedKernel(kernel, enabled=share) for _ in range(count - 1)]
+        shared = [first] + [SharedKernel(kernel, enabled=share, cwd=project_dir / "notebooks")
+                            for _ in range(count - 1)]
         warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]
         return _run_notebooks(project_dir, client, only, config, prepared, notebooks, shared,
                               warming, started, clock, progress, log, emit)
@@ -320,9 +322,10 @@ class SharedKernel:
     modules stay loaded: that is the saving). The kernel is shut down when the run ends or fails.
     """
 
-    def __init__(self, kernel_name: str, enabled: bool = True) -> None:
+    def __init__(self, kernel_name: str, enabled: bool = True, cwd: Path | None = None) -> None:
         self.kernel_name = kernel_name
         self.enabled = enabled
+        self.cwd = cwd  # where a kernel started ahead of its notebook works (papermill's cwd otherwise)
         self.manager: Any = None
         if enabled:
             from jupyter_client.manager import AsyncKernelManager
@@ -342,7 +345,7 @@ class SharedKernel:
 
     async def _start(self) -> None:
         if not self.manager.has_kernel:
-            await self.manager.start_kernel()
+            await self.manager.start_kernel(**({"cwd": str(self.cwd)} if self.cwd else {}))
 
     @property
     def engine_kwargs(self) -> dict[str, Any]:
@@ -380,10 +383,7 @@ def _release_memory() -> None:
     """Hand freed memory back to the system: Python's garbage, Arrow's pool, glibc's free lists (the
     runner stays alive while the kernels work, and its resident size counts in the peak)."""
     gc.collect()
-    with contextlib.suppress(Exception):
-        import pyarrow
-
-        pyarrow.default_memory_pool().release_unused()
+    release_memory()
     with contextlib.suppress(Exception):  # glibc only; elsewhere a no-op
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
