@@ -13,6 +13,7 @@ from {{ cookiecutter.package_name }}.cohorts import (
     crr,
     customer_groups,
     headline_window,
+    identified_checks,
     is_member,
     monthly_headline,
     monthly_retention,
@@ -253,6 +254,32 @@ def test_no_identified_purchases():
     assert monthly_retention(tx, None, 30).empty
     assert retention_headline(tx.drop(columns="customer_id"), None, 30)["crr"] is None
     assert cohort_matrices(tx).sizes.empty
+
+
+def test_every_step_takes_the_identified_checks_in_place_of_the_transactions():
+    """The notebook converts the checks once (identified_checks) and hands that frame to every step:
+    the same results as from the transactions themselves."""
+    tx, customers = before_after_example()
+    tx = pd.concat([tx, cohort_example(), churn_example()], ignore_index=True)
+    known = identified_checks(tx)
+    start, end = D("2024-01-01"), D("2024-03-31")
+    for frame in (tx, known):
+        groups = customer_groups(frame, customers, end)
+        assert {k: sorted(v) for k, v in groups.items()} == {
+            "members": ["P", "Q", "R", "S", "T"],
+            "non_members": ["A", "B", "C", "D", "E", "U", "V", "X", "Y", "Z"]}
+    for group in ("members", "non_members"):
+        ids = customer_groups(tx, customers, end)[group]
+        a, b = cohort_matrices(tx, ids, end), cohort_matrices(known, ids, end)
+        pd.testing.assert_frame_equal(a.customers, b.customers)
+        pd.testing.assert_frame_equal(a.revenue, b.revenue)
+        pd.testing.assert_series_equal(a.sizes, b.sizes)
+    pd.testing.assert_frame_equal(monthly_retention(tx, customers, 10, start, end),
+                                  monthly_retention(known, customers, 10, start, end))
+    assert retention_headline(tx, customers, 10, start, end) == retention_headline(known, customers, 10,
+                                                                                   start, end)
+    pd.testing.assert_frame_equal(before_after_joining(tx, customers, 10, start, end),
+                                  before_after_joining(known, customers, 10, start, end))
 
 
 # --- end to end ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.context import PARTS, RunContext, open_run
+from {{ cookiecutter.package_name }}.context import PARTS, RunContext, _figure_png, open_run
 
 
 def test_interactive_demo_makes_its_sample_data_and_reads_cached_tables(project):
@@ -52,3 +52,58 @@ def test_long_tables_go_to_csv_exports_not_the_workbook(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     assert pd.read_csv(tmp_path / "exports" / "customers.csv", encoding="utf-8-sig").equals(
         tables["customers"])
+
+
+def test_tables_are_copies_that_do_not_change_the_cache(tmp_path):
+    pd.DataFrame({"amount": [1.0, 2.0]}).to_parquet(tmp_path / "transactions.parquet")
+    ctx = RunContext({"client": "x", "language": "en"}, tmp_path, ("2024-01-01", "2024-12-31"), None)
+    first = ctx.table("transactions")
+    first.loc[0, "amount"] = 99.0
+    first["extra"] = 1
+    again = ctx.table("transactions")
+    assert again["amount"].tolist() == [1.0, 2.0] and "extra" not in again
+    assert ctx.table("points") is None
+
+
+def test_figures_are_drawn_once_into_the_image_savefig_makes():
+    """_figure_png lays out a figure with a layout engine (or measures its tight bounding box) itself
+    and draws it once, with date ticks fixed: the image of savefig(bbox_inches="tight" or layout)."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    months = pd.date_range("2023-01-01", periods=24, freq="MS")
+
+    def constrained():
+        figure = Figure(figsize=(8, 5), layout="constrained")
+        top, bottom = figure.subplots(2)
+        top.plot(months, np.arange(24), marker="o", label="checks")
+        top.legend()
+        top.set_title("Checks per month")
+        bottom.bar(months, np.arange(24.0) * 1000, width=20)
+        bottom.set_ylabel("money")
+        return figure
+
+    def cropped():
+        figure, axes = plt.subplots(figsize=(6, 3))
+        axes.plot(months, np.linspace(0, 1, 24))
+        axes.set_ylabel("share")
+        axes.tick_params(axis="x", rotation=90)
+        return figure
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    for build, bbox in ((constrained, None), (cropped, "tight")):
+        buffer = io.BytesIO()
+        figure = build()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches=bbox)
+        plt.close(figure)
+        figure = build()
+        drawn = pixels(_figure_png(figure))
+        plt.close(figure)
+        expected = pixels(buffer.getvalue())
+        assert drawn.shape == expected.shape
+        assert np.mean(np.any(drawn != expected, axis=2)) < 0.001  # the same image

@@ -575,18 +575,24 @@ def test_notebook_runs_with_and_without_optional_tables(inputs, transactions, cu
 
 
 @pytest.fixture(scope="module")
-def sample_kpis(sample_project, tmp_path_factory):
-    """program_kpis on the cleaned sample tables (read like a notebook does, without papermill)."""
+def sample_tables(sample_project, tmp_path_factory):
+    """The cleaned sample tables, config and period (read like a notebook does, without papermill)."""
     from {{ cookiecutter.package_name }}.context import open_run
 
-    source, truth = sample_project
+    source, _ = sample_project
     project = tmp_path_factory.mktemp("kpis_project")
     for part in ("config", "data/raw"):
         shutil.copytree(source / part, project / part)
     ctx = open_run("demo", "", str(project))
     names = ("transactions", "customers", "points", "nps", "surveys")
-    result = program_kpis(*(ctx.table(n) for n in names), config=ctx.config, period=ctx.period)
-    return result, truth["realised"]
+    return [ctx.table(n) for n in names], ctx.config, ctx.period
+
+
+@pytest.fixture(scope="module")
+def sample_kpis(sample_tables, sample_project):
+    """program_kpis on the cleaned sample tables."""
+    tables, config, period = sample_tables
+    return program_kpis(*tables, config=config, period=period), sample_project[1]["realised"]
 
 
 def check_against_truth(program, realised):
@@ -619,6 +625,30 @@ def test_sample_data_recovers_the_planted_truth(sample_kpis):
     assert not result.skipped
     nps_groups = result.tables["nps_groups"].set_index("group")
     assert nps_groups.at["member", "score"] > nps_groups.at["non_member", "score"]
+
+
+def test_the_headline_alone_and_the_earlier_headline_match_the_full_computation(sample_tables):
+    """program_headline skips the monthly tables, and program_kpis(compare_months=...) computes the
+    earlier headline on the tables it has prepared: the same numbers as the full computation and
+    previous_headline."""
+    tables, config, period = sample_tables
+    full = program_kpis(*tables, config=config, period=period, compare_months=3)
+    assert program_headline(*tables, config=config, period=period) == full.headline
+    assert full.previous is not None
+    assert full.previous == kpis.previous_headline(*tables, config=config, period=period, months=3)
+    assert full.previous["members"] < full.headline["members"]
+    assert program_kpis(*tables, config=config, period=period).previous is None
+
+
+def test_month_starts_and_join_days_of_repeated_ids():
+    dates = pd.Series(pd.to_datetime(["2024-01-15 10:00", None, "2023-12-31 23:59", "2024-02-29 00:00"]),
+                      index=[4, 5, 6, 7], name="date").astype("datetime64[ns]")
+    expected = dates.dt.to_period("M").dt.to_timestamp()
+    pd.testing.assert_series_equal(kpis._month_start(dates), expected)
+    joins = pd.Series([T("2024-01-15"), T("2024-02-10")], index=pd.Index(["a", "b"], dtype="str"))
+    days = kpis._join_day_of(pd.Series(ids("b", None, "a", "c", "b")), joins)
+    assert days.tolist()[0] == T("2024-02-10") and days.tolist()[2] == T("2024-01-15")
+    assert days.isna().tolist() == [False, True, False, True, False]
 
 
 @pytest.mark.slow

@@ -72,6 +72,8 @@ def _plain(value: Any) -> Any:
 
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+# pandas >= 3 always copies on write; pandas 2 only with the option set
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True
 
 
 class RunContext:
@@ -100,12 +102,15 @@ class RunContext:
         return self.run_dir is None
 
     def table(self, name: str) -> pd.DataFrame | None:
-        """A cleaned canonical table (a fresh copy), or None when the client did not provide it."""
+        """A cleaned canonical table (a fresh copy), or None when the client did not provide it.
+
+        With copy-on-write (pandas >= 3) the copy shares the cached data until either is modified,
+        so asking again costs no memory (a deep copy of ten million checks is a gigabyte)."""
         if name not in self._tables:
             path = self.cache_dir / f"{name}.parquet"
             self._tables[name] = pd.read_parquet(path) if path.is_file() else None
         frame = self._tables[name]
-        return None if frame is None else frame.copy()
+        return None if frame is None else frame.copy(deep=not _COPY_ON_WRITE)
 
     def preparation(self) -> dict[str, Any]:
         """Rows read, cleaning counts and input hashes recorded when the tables were prepared."""
@@ -298,19 +303,56 @@ def _display_html(html: str) -> None:
     display(HTML(html))
 
 
+FIGURE_DPI = 110
+
+
 def _figure_png(figure: Any) -> bytes:
-    """The figure as PNG bytes (110 dpi): rendered once, saved and shown.
+    """The figure as PNG bytes (110 dpi): drawn once, saved and shown.
 
     A figure with a layout engine (constrained layout: the kpis and clv charts) already fits its
-    labels; a tight bounding box would draw it a second time just to measure it (half of the
-    plotting time). Figures without one are cropped to their tight bounding box.
+    labels; figures without one are cropped to their tight bounding box. `savefig` alone would draw
+    either kind twice: once without output to lay it out or to measure it, then for real. Here the
+    layout (or the bounding box) is computed directly, then the figure is drawn once; and date
+    axes get their ticks fixed once computed (matplotlib would rebuild them with dateutil's rrule
+    every time an axis is measured or drawn, a few dozen times per figure). Same pixels as `savefig`
+    with bbox_inches="tight" or the layout engine, in about two thirds of the time.
     """
     import io
 
+    import matplotlib as mpl
+
+    _freeze_date_ticks(figure)
+    figure.set_dpi(FIGURE_DPI)
+    engine = figure.get_layout_engine()
+    bbox = None
+    if engine is not None:
+        engine.execute(figure)
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            figure.set_layout_engine(None)  # laid out: savefig must not do it again
+    elif hasattr(figure.canvas, "get_renderer"):  # Agg canvases (inline, Agg backends)
+        renderer = figure.canvas.get_renderer()
+        bbox = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+    else:
+        bbox = "tight"
     buffer = io.BytesIO()
-    tight = None if figure.get_layout_engine() is not None else "tight"
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches=tight)
+    figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches=bbox)
     return buffer.getvalue()
+
+
+def _freeze_date_ticks(figure: Any) -> None:
+    """Replace the automatic date ticks of every axis by the ticks and labels they give now (the
+    data limits are final once a chart is built): the same ticks, computed once."""
+    from matplotlib.dates import AutoDateLocator
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            locator = axis.get_major_locator()
+            if isinstance(locator, AutoDateLocator):
+                ticks = locator()
+                labels = axis.get_major_formatter().format_ticks(ticks)
+                axis.set_major_locator(FixedLocator(ticks))
+                axis.set_major_formatter(FixedFormatter(labels))
 
 
 def _display_figure(png: bytes, caption: str) -> None:

@@ -99,8 +99,25 @@ def _between(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Ser
     return (dates >= start.normalize()) & (dates < _end_exclusive(end))
 
 
+# the dtype pandas gives month starts (datetime64[us] in pandas 3, [ns] before): the fast path below
+# returns the same values in the same dtype
+_MONTH_DTYPE = pd.Series(pd.DatetimeIndex(["2000-01-15"])).dt.to_period("M").dt.to_timestamp().dtype
+
+
 def _month_start(dates: pd.Series) -> pd.Series:
-    return dates.dt.to_period("M").dt.to_timestamp()
+    """First day of each date's calendar month (NaT stays NaT), named and indexed like `dates`."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M":  # time-zone aware or object values: the general (slower) path
+        return dates.dt.to_period("M").dt.to_timestamp()
+    days = values.astype("datetime64[D]")
+    known = ~np.isnat(days)
+    months = np.full(len(days), np.datetime64("NaT"), dtype=_MONTH_DTYPE)
+    if known.any():  # month of every day of the span, looked up (faster than converting each date)
+        numbers = days[known].astype("int64")
+        first = numbers.min()
+        span = np.arange(first, numbers.max() + 1).astype("datetime64[D]")
+        months[known] = span.astype("datetime64[M]").astype(_MONTH_DTYPE)[numbers - first]
+    return pd.Series(months, index=dates.index, name=dates.name)
 
 
 def _months(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
@@ -119,13 +136,58 @@ def _customer_ids(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="object")
 
 
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """`pd.factorize(values)` (codes, with -1 for empty values, and the distinct values), free for the
+    numbered ids of `_integer_ids` (whole numbers 0..n-1 as floats): each number is its own code,
+    and the distinct values are 0..max (some may not occur). Hashing ten million ids takes seconds."""
+    if values.dtype == "float64":
+        array = values.to_numpy()
+        known = ~np.isnan(array)
+        numbers = array[known].astype(np.int64)
+        top = int(numbers.max()) + 1 if len(numbers) else 0
+        if (len(numbers) == 0 or numbers.min() >= 0) and top <= 2 * len(array) + 1024 \
+                and np.array_equal(numbers, array[known]):
+            codes = np.full(len(array), -1, dtype=np.intp)
+            codes[known] = numbers
+            return codes, pd.Index(np.arange(top, dtype="float64"))
+    return pd.factorize(values)
+
+
 def _join_day_of(customer: pd.Series, joins: pd.Series) -> pd.Series:
-    """Join day of each customer id in `customer` (NaT for non-members and empty ids)."""
-    position = joins.index.get_indexer(customer.astype(object).where(customer.notna(), None))
+    """Join day of each customer id in `customer` (NaT for non-members and empty ids).
+
+    The ids are factorized first, so each distinct id is looked up once (a check file repeats
+    every customer many times)."""
+    codes, uniques = _factorize(customer)  # empty ids get code -1
+    target = pd.Index(uniques)
+    if target.dtype != joins.index.dtype:
+        target = target.astype(object)
+    position = joins.index.get_indexer(target)
     values = joins.to_numpy(dtype="datetime64[ns]")
-    days = np.where(position >= 0, values[np.clip(position, 0, None)] if len(values) else
-                    np.datetime64("NaT"), np.datetime64("NaT"))
-    return pd.Series(days.astype("datetime64[ns]"), index=customer.index)
+    per_id = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    found = position >= 0
+    per_id[found] = values[position[found]]
+    days = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = codes >= 0
+    days[known] = per_id[codes[known]]
+    return pd.Series(days, index=customer.index)
+
+
+# the dtype pandas gives a column of text labels (str in pandas 3, object before)
+_LABEL_DTYPE = pd.Series(np.array(["label"])).dtype
+
+
+def _labels(codes: np.ndarray, labels: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+    """The label of each code (an index into `labels`) as a text column, built by one take (much
+    faster than converting a numpy array of strings for a million rows)."""
+    return pd.array(np.array(labels, dtype=object), dtype=_LABEL_DTYPE).take(codes)
+
+
+def _distinct(*parts: pd.Series | pd.Index | np.ndarray) -> int:
+    """Number of distinct non-empty values over all `parts` (like the size of a Python set of them)."""
+    values = [pd.Series(part).dropna().unique() for part in parts]
+    values = [np.asarray(v, dtype=object) for v in values if len(v)]
+    return len(pd.unique(np.concatenate(values))) if values else 0
 
 
 def _resolve_period(
@@ -182,19 +244,18 @@ def classify_checks(transactions: pd.DataFrame, joins: pd.Series | None) -> pd.D
     membership (joins is None) identified checks get "identified".
     is_purchase = amount > 0 (returns are not checks).
     """
-    checks = transactions.copy()
+    checks = transactions.copy(deep=False)  # new columns only: the rows are not copied
     checks["month"] = _month_start(checks["date"])
     checks["is_purchase"] = checks["amount"] > 0
     customer = _customer_ids(checks)
     anonymous = customer.isna().to_numpy()
     if joins is None:
-        checks["buyer_group"] = np.where(anonymous, ANONYMOUS, "identified")
+        checks["buyer_group"] = _labels(np.where(anonymous, 0, 1), (ANONYMOUS, "identified"))
         return checks
     joined = _join_day_of(customer, joins)
     member = (joined.notna() & (joined <= checks["date"].dt.normalize())).to_numpy()
-    checks["buyer_group"] = np.select(
-        [anonymous, member], [ANONYMOUS, MEMBER], default=NON_MEMBER
-    )
+    checks["buyer_group"] = _labels(np.select([anonymous, member], [0, 1], default=2),
+                                    (ANONYMOUS, MEMBER, NON_MEMBER))
     return checks
 
 
@@ -207,8 +268,10 @@ def member_origin(joins: pd.Series, transactions: pd.DataFrame) -> pd.Series:
     existing: many systems create the account when the customer signs up for the program.
     """
     customer = _customer_ids(transactions)
-    buys = transactions.loc[customer.notna() & (transactions["amount"] > 0)]
-    first_check = buys.groupby("customer_id")["date"].min().dt.normalize()
+    buys = (customer.notna() & (transactions["amount"] > 0)).to_numpy()
+    codes, uniques = _factorize(customer[buys])
+    first = transactions["date"][buys].groupby(codes).min()
+    first_check = pd.Series(first.to_numpy(), index=uniques[first.index.to_numpy()]).dt.normalize()
     existing = (first_check.reindex(joins.index) < joins).to_numpy()
     return pd.Series(np.where(existing, "existing", "new"), index=joins.index, name="origin")
 
@@ -256,28 +319,31 @@ def active_members_monthly(
     i.e. dated in (d - window_days, d];  active_share(d) = active_members(d) / members(d).
     """
     customer = _customer_ids(transactions)
-    buys = transactions.loc[
-        (transactions["amount"] > 0) & customer.notna() & customer.isin(joins.index),
-        ["customer_id", "date"],
-    ].sort_values("date")
-    dates = buys["date"].to_numpy(dtype="datetime64[ns]")
-    ids = buys["customer_id"].to_numpy()
+    joined = _join_day_of(customer, joins).to_numpy()
+    buys = ((transactions["amount"] > 0) & customer.notna()).to_numpy() & ~np.isnat(joined)
+    codes, _ = _factorize(customer[buys])  # the members who bought, numbered
+    member_join = np.full(codes.max() + 1 if len(codes) else 0, np.datetime64("NaT"), "datetime64[ns]")
+    member_join[codes] = joined[buys]
+    dates = transactions["date"].to_numpy(dtype="datetime64[ns]")[buys]
+    order = np.argsort(dates, kind="stable")
+    dates, codes = dates[order], codes[order]
     join_values = joins.to_numpy(dtype="datetime64[ns]")
-    join_ids = joins.index.to_numpy()
     rows = []
     for month in _months(start, end):
         day = _month_last_day(month, end)
         upper = np.datetime64(_end_exclusive(day))
         lower = np.datetime64(_end_exclusive(day) - pd.Timedelta(days=int(window_days)))
         lo, hi = np.searchsorted(dates, lower), np.searchsorted(dates, upper)
-        members_now = set(join_ids[join_values <= np.datetime64(day)])
-        active = len(set(ids[lo:hi]) & members_now)
+        members_now = int(np.count_nonzero(join_values <= np.datetime64(day)))
+        bought = np.zeros(len(member_join), dtype=bool)
+        bought[codes[lo:hi]] = True
+        active = int(np.count_nonzero(bought & (member_join <= np.datetime64(day))))
         rows.append(
             {
                 "month": month,
-                "members": len(members_now),
+                "members": members_now,
                 "active_members": active,
-                "active_share": active / len(members_now) if members_now else np.nan,
+                "active_share": active / members_now if members_now else np.nan,
             }
         )
     return pd.DataFrame(rows)
@@ -297,20 +363,20 @@ def reach(
     reach = members / identified_customers.
     """
     day = as_of.normalize()
-    members = set(joins.index[joins <= day])
-    identified = set(members)
+    members = joins.index[(joins <= day).to_numpy()]
     customer = _customer_ids(transactions)
-    identified |= set(customer[customer.notna() & (transactions["date"] < _end_exclusive(day))])
+    parts = [members, customer[customer.notna() & (transactions["date"] < _end_exclusive(day))]]
     if customers is not None and "customer_id" in customers.columns:
         known = customers["customer_id"].notna()
         if "registered_at" in customers.columns:
             registered = customers["registered_at"]
             known &= registered.isna() | (registered < _end_exclusive(day))
-        identified |= set(customers.loc[known, "customer_id"])
+        parts.append(customers.loc[known, "customer_id"])
+    members_count, identified = _distinct(members), _distinct(*parts)
     return {
-        "members": len(members),
-        "identified_customers": len(identified),
-        "reach": _ratio(len(members), len(identified)),
+        "members": members_count,
+        "identified_customers": identified,
+        "reach": _ratio(members_count, identified),
     }
 
 
@@ -408,10 +474,28 @@ def member_share(checks: pd.DataFrame) -> dict[str, float | None]:
 # average check, frequency, items per check
 
 
+def _distinct_by_group(group: pd.Series, values: pd.Series, groups: int) -> np.ndarray:
+    """Number of distinct non-empty `values` in each group (`group`: 0..groups-1, NaN = no group);
+    the same as a groupby nunique, by hashing (group, value) pairs instead of sorting them."""
+    codes = _factorize(values)[0]
+    keep = ((codes >= 0) & group.notna().to_numpy()).nonzero()[0]
+    if not len(keep):
+        return np.zeros(groups, dtype="int64")
+    width = np.int64(codes.max()) + 1
+    pairs = group.to_numpy()[keep].astype("int64") * width + codes[keep]
+    if groups * width <= 8 * len(pairs) + 2**20:  # a bitmap of every (group, value) pair is small
+        seen = np.zeros(groups * width, dtype=bool)
+        seen[pairs] = True
+        return seen.reshape(groups, width).sum(axis=1).astype("int64")
+    pairs = pd.unique(pairs)
+    return np.bincount(pairs // width, minlength=groups).astype("int64")
+
+
 def _check_aggregates(purchases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     grouped = purchases.groupby(keys, observed=True)
     out = grouped.agg(checks=("amount", "size"), sales=("amount", "sum"))
-    out["customers"] = grouped["customer_id"].nunique() if "customer_id" in purchases else 0
+    out["customers"] = (_distinct_by_group(grouped.ngroup(), purchases["customer_id"], len(out))
+                        if "customer_id" in purchases else 0)
     if "items" in purchases.columns:
         out["items"] = grouped["items"].sum(min_count=1)
         out["checks_with_items"] = grouped["items"].count()
@@ -633,12 +717,15 @@ def _contactable(customers: pd.DataFrame) -> pd.Series:
 
 
 def _unsubscribe_base(
-    customers: pd.DataFrame, joins: pd.Series | None, day: pd.Timestamp
+    customers: pd.DataFrame, joins: pd.Series | None, day: pd.Timestamp,
+    joined: pd.Series | None = None,
 ) -> pd.Series:
     """Customers who could unsubscribe by `day`: members joined by then; with membership unknown,
-    customers with an email or phone registered by then (or without a registration date)."""
+    customers with an email or phone registered by then (or without a registration date).
+    `joined`: the customers' join days when already looked up (`_join_day_of`)."""
     if joins is not None:
-        joined = _join_day_of(customers["customer_id"], joins)
+        if joined is None:
+            joined = _join_day_of(customers["customer_id"], joins)
         return (joined <= day.normalize()).fillna(False).astype(bool)
     base = _contactable(customers)
     if "registered_at" in customers.columns:
@@ -658,7 +745,14 @@ def unsubscribe_rate(
     """
     if "unsubscribed_at" not in customers.columns:
         return None
-    base = _unsubscribe_base(customers, joins, as_of)
+    return _unsubscribe_rate(customers, joins, as_of)
+
+
+def _unsubscribe_rate(
+    customers: pd.DataFrame, joins: pd.Series | None, as_of: pd.Timestamp,
+    joined: pd.Series | None = None,
+) -> float | None:
+    base = _unsubscribe_base(customers, joins, as_of, joined)
     left = base & (customers["unsubscribed_at"] < _end_exclusive(as_of)).fillna(False)
     return _ratio(left.sum(), base.sum())
 
@@ -676,10 +770,11 @@ def unsubscribe_monthly(
     if "unsubscribed_at" not in customers.columns:
         return None
     unsub = customers["unsubscribed_at"]
+    joined = _join_day_of(customers["customer_id"], joins) if joins is not None else None
     rows = []
     for month in _months(start, end):
         first, last = max(month, start.normalize()), _month_last_day(month, end)
-        base = _unsubscribe_base(customers, joins, last)
+        base = _unsubscribe_base(customers, joins, last, joined)
         subscribed = base & ~(unsub < first.normalize()).fillna(False)
         left = subscribed & _between(unsub, first, last).fillna(False)
         rows.append(
@@ -688,7 +783,7 @@ def unsubscribe_monthly(
                 "subscribed": int(subscribed.sum()),
                 "unsubscribes": int(left.sum()),
                 "monthly_unsubscribe_rate": _ratio(left.sum(), subscribed.sum()),
-                "cumulative_unsubscribe_rate": unsubscribe_rate(customers, joins, last),
+                "cumulative_unsubscribe_rate": _unsubscribe_rate(customers, joins, last, joined),
             }
         )
     out = pd.DataFrame(rows)
@@ -768,15 +863,19 @@ def _breakdowns(
     joins: pd.Series | None,
     start: pd.Timestamp,
     end: pd.Timestamp,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per month, per respondent group) tables of `summarise` over answers within the period."""
+    breakdown: bool = True,
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """(per month, per respondent group) tables of `summarise` over answers within the period; with
+    breakdown=False only (None, the "all" row)."""
     frame = frame.loc[_between(frame["date"], start, end)]
+    rows = [{"group": "all", **summarise(frame)}]
+    if not breakdown:
+        return None, pd.DataFrame(rows)
     month = _month_start(frame["date"])
     monthly = pd.DataFrame(
         [{"month": m, **summarise(frame.loc[month == m])} for m in _months(start, end)]
     )
     group = respondent_group(frame, joins)
-    rows = [{"group": "all", **summarise(frame)}]
     rows += [
         {"group": g, **summarise(frame.loc[group == g])}
         for g in (MEMBER, NON_MEMBER, UNLINKED)
@@ -858,13 +957,14 @@ def participation_by_spend_tier(
     cutoff = pd.Series(launch.normalize(), index=transactions.index)
     joined = _join_day_of(customer, joins)
     cutoff = cutoff.where(~(joined < cutoff), joined)
-    before = transactions.loc[customer.notna() & (transactions["date"] < cutoff)]
+    before = transactions.loc[customer.notna() & (transactions["date"] < cutoff),
+                              ["customer_id", "amount"]]
     spend = before.groupby("customer_id")["amount"].sum()
     spend = spend[spend > 0]
     if spend.size < 3:
         return None
     tier = pd.qcut(spend.rank(method="first"), 3, labels=["low", "middle", "high"])
-    member = spend.index.isin(joins.index[joins <= as_of.normalize()])
+    member = (joins.reindex(spend.index) <= as_of.normalize()).to_numpy()
     frame = pd.DataFrame({"tier": tier, "spend": spend, "member": member})
     out = frame.groupby("tier", observed=False).agg(
         customers=("member", "size"),
@@ -932,6 +1032,9 @@ def like_for_like(
     A comparison whose previous window starts before the first check in the data is left empty (NaN).
     """
     first_date = transactions["date"].min().normalize()
+    # only the columns read below are copied with the rows of each window
+    transactions = transactions[[c for c in ("date", "amount", "customer_id", "store_id")
+                                 if c in transactions.columns]]
     rows = []
     for comparison, (cur_first, cur_last, prev_first, prev_last) in lfl_windows(end).items():
         current_rows = transactions.loc[_between(transactions["date"], cur_first, cur_last)]
@@ -939,7 +1042,8 @@ def like_for_like(
         covered = prev_first >= first_date and len(current_rows) > 0
         stores = "all"
         if covered and same_stores and "store_id" in transactions.columns:
-            common = set(current_rows["store_id"].dropna()) & set(previous_rows["store_id"].dropna())
+            common = pd.Index(current_rows["store_id"].dropna().unique()).intersection(
+                pd.Index(previous_rows["store_id"].dropna().unique()))
             current_rows = current_rows.loc[current_rows["store_id"].isin(common)]
             previous_rows = previous_rows.loc[previous_rows["store_id"].isin(common)]
             stores = len(common)
@@ -996,6 +1100,7 @@ class ProgramKpis:
     tables: dict[str, pd.DataFrame | None] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     sentences: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, Any] | None = None  # `previous_headline`, when compare_months was given
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -1014,6 +1119,17 @@ def _program_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
+# the columns of the checks that the program KPIs read (the others are not copied)
+_CHECK_COLUMNS = ("date", "amount", "customer_id", "items", "loyalty_card", "points_earned")
+
+
+def _rows(frame: pd.DataFrame, keep: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
+    """frame.loc[keep, columns], without copying the rows when `keep` keeps all of them."""
+    if bool(keep.all()):
+        return frame if columns is None else frame[columns]
+    return frame.loc[keep] if columns is None else frame.loc[keep, columns]
+
+
 def program_kpis(
     transactions: pd.DataFrame,
     customers: pd.DataFrame | None = None,
@@ -1022,6 +1138,7 @@ def program_kpis(
     surveys: pd.DataFrame | None = None,
     config: Mapping[str, Any] | None = None,
     period: tuple[Any, Any] | None = None,
+    compare_months: int | None = None,
 ) -> ProgramKpis:
     """Every program KPI of the analysed period, as headline numbers and monthly tables.
 
@@ -1031,7 +1148,60 @@ def program_kpis(
     period; lfl.{yoy,mom,wow} = relative change of net revenue (see `like_for_like`).
     The launch date is program.launch_date, else the first join date.
     Missing inputs give None numbers and a reason in `skipped`; nothing raises for a missing table.
+    With `compare_months`, `previous` holds `previous_headline(..., months=compare_months)`, computed
+    on the same prepared tables (cheaper than a second call).
     """
+    coded, coded_customers, id_labels = _integer_ids(transactions, customers)
+    result = _program_kpis(coded, coded_customers, points, nps, surveys, config, period, full=True,
+                           id_labels=id_labels)
+    if compare_months is not None:
+        earlier = _previous_period(transactions, config, period, compare_months)
+        result.previous = None if earlier is None else _program_kpis(
+            coded, coded_customers, points, nps, surveys, config, earlier, full=False,
+            id_labels=id_labels).headline
+    return result
+
+
+def _integer_ids(
+    transactions: pd.DataFrame, customers: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Index | None]:
+    """The two tables with each customer_id replaced by a number (float64; NaN for an empty id), and
+    the ids in number order. The numbers follow the sorted order of the ids, so every KPI here,
+    which only matches, counts and sorts ids, comes out the same, while grouping and matching
+    numbers is many times faster than text. (None for the labels when there are no ids.)"""
+    parts: list[tuple[pd.DataFrame, np.ndarray, pd.Index]] = []
+    for frame in (transactions, customers):
+        if frame is not None and "customer_id" in frame.columns:
+            codes, uniques = pd.factorize(frame["customer_id"])
+            parts.append((frame, codes, pd.Index(uniques)))
+    if not parts:
+        return transactions, customers, None
+    labels = parts[0][2].append([uniques for _, _, uniques in parts[1:]]).unique().sort_values()
+    out = {}
+    for frame, codes, uniques in parts:
+        numbers = labels.get_indexer(uniques).astype("float64")
+        ids = np.full(len(codes), np.nan)
+        ids[codes >= 0] = numbers[codes[codes >= 0]]
+        out[id(frame)] = frame.assign(customer_id=ids)
+    return (out.get(id(transactions), transactions),
+            None if customers is None else out.get(id(customers), customers), labels)
+
+
+def _program_kpis(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    points: pd.DataFrame | None,
+    nps: pd.DataFrame | None,
+    surveys: pd.DataFrame | None,
+    config: Mapping[str, Any] | None,
+    period: tuple[Any, Any] | None,
+    full: bool,
+    id_labels: pd.Index | None = None,
+) -> ProgramKpis:
+    """`program_kpis`; with full=False only the headline (the monthly tables and the sentences,
+    which the headline does not read, are skipped: `program_headline`). `id_labels`: the
+    customer_id of transactions and customers are numbers standing for these ids (`_integer_ids`);
+    survey answers keep their own ids."""
     settings = _program_config(config)
     language = str((config or {}).get("language", "en"))
     currency = str((config or {}).get("currency", ""))
@@ -1043,13 +1213,18 @@ def program_kpis(
     joins = join_dates(customers, transactions)
     if joins is not None:
         joins = joins.loc[joins < _end_exclusive(end)]
+    respondent_joins = joins  # keyed by the ids of the survey answers
+    if joins is not None and id_labels is not None:
+        respondent_joins = pd.Series(joins.to_numpy(), index=id_labels[joins.index.to_numpy(int)],
+                                     name=joins.name)
     launch = settings["launch_date"]
     if launch is None and joins is not None and len(joins):
         launch = joins.min()
     window_start = max(start, launch.normalize()) if launch is not None else start
     if window_start > end:
         window_start = start
-    in_period = transactions.loc[_between(transactions["date"], start, end)]
+    in_period = _rows(transactions, _between(transactions["date"], start, end),
+                      [c for c in transactions.columns if c in _CHECK_COLUMNS])
     checks = classify_checks(in_period, joins)
     program_checks = checks.loc[checks["date"] >= window_start]
 
@@ -1063,18 +1238,21 @@ def program_kpis(
         )
         tables["members"] = tables["active_members"] = None
     else:
-        origin = member_origin(joins, transactions)
-        tables["members"] = members_monthly(joins, origin, start, end)
-        tables["active_members"] = active_members_monthly(
-            transactions, joins, start, end, settings["active_window_days"]
-        )
+        # the headline reads the last month only
+        active = active_members_monthly(transactions, joins, start if full else _months(start, end)[-1],
+                                        end, settings["active_window_days"])
+        if full:
+            origin = member_origin(joins, transactions)
+            tables["members"] = members_monthly(joins, origin, start, end)
+            tables["active_members"] = active
         head.update(reach(joins, customers, transactions, end))
-        last = tables["active_members"].iloc[-1]
+        last = active.iloc[-1]
         head["active_members"] = _int(last["active_members"])
         head["active_member_share"] = _num(last["active_share"])
-        tables["member_origin"] = (
-            origin.value_counts().rename_axis("origin").reset_index(name="members")
-        )
+        if full:
+            tables["member_origin"] = (
+                origin.value_counts().rename_axis("origin").reset_index(name="members")
+            )
 
     # member shares ----------------------------------------------------------------------------
     if joins is None:
@@ -1082,13 +1260,16 @@ def program_kpis(
         tables["member_share"] = None
         head["member_transaction_share"] = head["member_revenue_share"] = None
     else:
-        tables["member_share"] = member_share_monthly(
-            checks, start, end, launch, settings["window"], settings["z"], settings["min_deviation"]
-        )
+        if full:
+            tables["member_share"] = member_share_monthly(
+                checks, start, end, launch, settings["window"], settings["z"],
+                settings["min_deviation"],
+            )
         head.update(member_share(program_checks))
 
     # checks -------------------------------------------------------------------------------------
-    tables["checks_monthly"] = check_metrics_monthly(checks)
+    if full:
+        tables["checks_monthly"] = check_metrics_monthly(checks)
     summary = check_metrics_summary(program_checks)
     tables["checks_summary"] = summary.reset_index()
 
@@ -1136,7 +1317,7 @@ def program_kpis(
     tables["effective_accrual"] = None
     if head["effective_accrual_rate"] is None:
         skipped["effective_accrual"] = "No points on the checks and no ledger: accrual rate unknown."
-    else:
+    elif full:
         tables["effective_accrual"] = effective_accrual_monthly(
             program_checks, point_value,
             tables["points"] if head["points_source"] == "ledger" else None,
@@ -1145,7 +1326,7 @@ def program_kpis(
     # unsubscribes -------------------------------------------------------------------------------
     if customers is not None and "unsubscribed_at" in customers.columns:
         head["unsubscribe_rate"] = unsubscribe_rate(customers, joins, end)
-        tables["unsubscribes"] = unsubscribe_monthly(customers, joins, start, end)
+        tables["unsubscribes"] = unsubscribe_monthly(customers, joins, start, end) if full else None
     else:
         head["unsubscribe_rate"] = None
         tables["unsubscribes"] = None
@@ -1159,7 +1340,8 @@ def program_kpis(
         tables["nps_monthly"] = tables["nps_groups"] = None
         skipped["nps"] = "No NPS answers in the period (neither an nps table nor nps survey answers)."
     else:
-        monthly, groups = _breakdowns(responses, _nps_frame_summary, joins, start, end)
+        monthly, groups = _breakdowns(responses, _nps_frame_summary, respondent_joins, start, end,
+                                      full)
         tables["nps_monthly"], tables["nps_groups"] = monthly, groups
         head["nps"] = {k: groups.iloc[0][k] for k in nps_keys}
         head["nps"] = {k: (_int(v) if k == "responses" else _num(v)) for k, v in head["nps"].items()}
@@ -1179,7 +1361,7 @@ def program_kpis(
             tables[f"{question}_monthly"] = tables[f"{question}_groups"] = None
             skipped[question] = f"No '{question}' answers in the surveys table for the period."
             continue
-        monthly, groups = _breakdowns(answers, summarise, joins, start, end)
+        monthly, groups = _breakdowns(answers, summarise, respondent_joins, start, end, full)
         tables[f"{question}_monthly"], tables[f"{question}_groups"] = monthly, groups
         total = groups.iloc[0]
         if question == "csat":
@@ -1205,16 +1387,13 @@ def program_kpis(
         head["participation_by_tier"]["top_to_bottom_ratio"] = _ratio(rates["high"], rates["low"])
 
     # like-for-like ------------------------------------------------------------------------------
-    tables["lfl"] = like_for_like(
-        transactions.loc[transactions["date"] < _end_exclusive(end)], end, settings["same_stores"]
-    )
+    until_end = _rows(transactions, transactions["date"] < _end_exclusive(end))
+    tables["lfl"] = like_for_like(until_end, end, settings["same_stores"])
     revenue_rows = tables["lfl"].loc[tables["lfl"]["metric"] == "revenue"].set_index("comparison")
     head["lfl"] = {c: _num(revenue_rows.at[c, "change_pct"]) for c in ("yoy", "mom", "wow")}
-    tables["monthly_yoy"] = monthly_yoy(
-        transactions.loc[transactions["date"] < _end_exclusive(end)], start, end
-    )
-
-    result.sentences = interpretations(result, language, currency)
+    if full:
+        tables["monthly_yoy"] = monthly_yoy(until_end, start, end)
+        result.sentences = interpretations(result, language, currency)
     return result
 
 
@@ -1227,8 +1406,11 @@ def program_headline(
     config: Mapping[str, Any] | None = None,
     period: tuple[Any, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `program` block of kpis.json (see `program_kpis` for the definitions)."""
-    return program_kpis(transactions, customers, points, nps, surveys, config, period).headline
+    """The `program` block of kpis.json (see `program_kpis` for the definitions): the same numbers
+    as `program_kpis(...).headline`, without building the monthly tables."""
+    coded, coded_customers, id_labels = _integer_ids(transactions, customers)
+    return _program_kpis(coded, coded_customers, points, nps, surveys, config, period, full=False,
+                         id_labels=id_labels).headline
 
 
 def previous_headline(
@@ -1247,12 +1429,23 @@ def previous_headline(
     report's headline tiles show each KPI's change against it. None when that end falls before the
     period start or the program launch (there was no program to compare with), or `months` < 1.
     """
+    earlier = _previous_period(transactions, config, period, months)
+    if earlier is None:
+        return None
+    return program_headline(transactions, customers, points, nps, surveys, config, earlier)
+
+
+def _previous_period(
+    transactions: pd.DataFrame, config: Mapping[str, Any] | None, period: tuple[Any, Any] | None,
+    months: int,
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(start, end moved back by `months`) for `previous_headline`; None when there is none."""
     start, end = _resolve_period(transactions, period)
     earlier = end - pd.DateOffset(months=months)
     launch = _timestamp((config or {}).get("program", {}).get("launch_date"))
     if months < 1 or earlier < start or (launch is not None and earlier < launch):
         return None
-    return program_headline(transactions, customers, points, nps, surveys, config, (start, earlier))
+    return start, earlier
 
 
 HEADLINE_LABELS = {
