@@ -26,6 +26,9 @@ def test_demo_config_merges_over_defaults(project):
      r"data\.transactions\.columns\.Sum must be a canonical column"),
     ("language: de\n", r"'language' must be one of en, ru, got 'de'"),
     ("program: [unclosed\n", r"bad\.yaml: invalid YAML"),
+    ("run:\n  kernels: two\n", r"'run\.kernels' must be auto or a whole number >= 1, got 'two'"),
+    ("run:\n  kernels: 0\n", r"'run\.kernels' must be auto or a whole number >= 1, got 0"),
+    ("run:\n  kernels: 1.5\n", r"'run\.kernels' must be text or an integer"),
 ])
 def test_bad_config_is_refused_naming_file_and_key(project, yaml_text, message):
     write_client(project, "bad", yaml_text)
@@ -36,3 +39,9 @@ def test_bad_config_is_refused_naming_file_and_key(project, yaml_text, message):
 def test_missing_client_lists_known_ones(project):
     with pytest.raises(ConfigError, match=r"no config for client 'nobody'.*known: demo"):
         load_config(project, "nobody")
+
+
+def test_run_kernels_takes_auto_or_a_number(project):
+    write_client(project, "two_kernels", "run:\n  kernels: 2\n")
+    assert get(load_config(project, "two_kernels"), "run.kernels") == 2
+    assert get(load_config(project, "demo"), "run.kernels") == "auto"

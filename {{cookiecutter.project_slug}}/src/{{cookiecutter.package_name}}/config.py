@@ -43,6 +43,11 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "uplift.cost_per_contact": (float, int),
 }
 
+# Keys whose value may be a word or a number (the default is the word).
+MIXED_TYPES: dict[str, tuple[type, ...]] = {
+    "run.kernels": (str, int),  # "auto" or how many kernels
+}
+
 CHOICES: dict[str, tuple[Any, ...]] = {
     "language": ("en", "ru"),
     "clv.time_unit": ("D", "W"),
@@ -194,7 +199,9 @@ def _type_names(types: tuple[type, ...]) -> str:
 def _check_type(value: Any, default: Any, key_path: str, source: str) -> None:
     if value is None:
         return  # null always means "not set / use the data's own value"
-    if default is None:
+    if key_path in MIXED_TYPES:
+        types = MIXED_TYPES[key_path]
+    elif default is None:
         types = NULLABLE_TYPES.get(key_path) or NULLABLE_TYPES.get(_generic(key_path))
         if types is None:
             return
@@ -227,6 +234,10 @@ def _check_choices(config: dict[str, Any], source: str) -> None:
             raise ConfigError(
                 f"{source}: {key_path!r} must be one of {', '.join(map(str, choices))}, got {value!r}"
             )
+    kernels = get(config, "run.kernels", "auto")
+    whole = isinstance(kernels, int) and not isinstance(kernels, bool)
+    if kernels != "auto" and not (whole and kernels >= 1):
+        raise ConfigError(f"{source}: 'run.kernels' must be auto or a whole number >= 1, got {kernels!r}")
 
 
 def _normalise_dates(value: Any) -> Any:
