@@ -18,6 +18,8 @@ import pandas as pd
 
 from . import i18n
 from .config import load_config, project_root, read_config
+from .sections.steps import Chart, Say, Skip, Step, Table
+from .text.catalogue import Text
 
 if TYPE_CHECKING:
     from .prepare import Prepared
@@ -178,6 +180,28 @@ class RunContext:
         as in `say`."""
         reason = self.t(reason, **fields) if fields else i18n.text(reason, self.language)
         self.say(self.t("**Skipped:** {reason}", reason=reason))
+
+    def render(self, text: Text) -> str:
+        """A catalogue text (`text.Text`) in the run's language and currency."""
+        return text.render(self.language, self.config.get("currency", ""))
+
+    def show(self, step: Step) -> None:
+        """Show what a section's step gave, in order: tables, charts, sentences, skip reasons."""
+        for item in step.items:
+            if isinstance(item, Table):
+                self.show_table(item.frame, item.name, self.render(item.caption), item.max_rows)
+            elif isinstance(item, Chart):
+                self.show_figure(item.draw(), item.name, self.render(item.caption))
+            elif isinstance(item, Say):
+                self._markdown(self.render(item.text))
+            elif isinstance(item, Skip):
+                self._markdown(self.t("**Skipped:** {reason}", reason=self.render(item.reason)))
+
+    @staticmethod
+    def _markdown(text: str) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
 
     @staticmethod
     def _check_name(name: str) -> None:

@@ -1,0 +1,1 @@
+"""Synthetic data: the sample generator with the truth it planted, and the CLV simulator."""
