@@ -23,7 +23,8 @@ def new_figure(width: float = 9, height: float = 3.8) -> tuple[Figure, plt.Axes]
     return figure, axes
 
 
-def figure_grid(rows: int = 1, columns: int = 1, width: float = 10, height: float = 3.6) -> tuple[Figure, list]:
+def figure_grid(rows: int = 1, columns: int = 1, width: float = 10,
+                height: float = 3.6) -> tuple[Figure, list]:
     """A constrained-layout figure of `rows` x `columns` axes (height per row), outside pyplot's state:
     nothing to close, nothing shown twice."""
     figure = Figure(figsize=(width, height * rows), layout="constrained")
