@@ -50,7 +50,7 @@ def test_non_default_answers(tmp_path):
     project = bake(tmp_path, project_name="My Client Analytics", language="ru", currency="USD",
                    first_client="acme", ci="none")
     assert project.name == "my-client-analytics"
-    assert (project / "src" / "my_client_analytics" / "runner.py").is_file()
+    assert (project / "src" / "my_client_analytics" / "run" / "runner.py").is_file()
     assert not (project / ".github").exists()
     defaults = (project / "config" / "defaults.yaml").read_text(encoding="utf-8")
     assert "language: ru" in defaults and "currency: USD" in defaults

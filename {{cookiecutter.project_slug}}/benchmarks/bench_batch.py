@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from {{ cookiecutter.package_name }} import sample  # noqa: E402
-from {{ cookiecutter.package_name }}.batch import default_workers, run_batch  # noqa: E402
+from {{ cookiecutter.package_name }} import synthetic  # noqa: E402
 from {{ cookiecutter.package_name }}.config import load_config  # noqa: E402
-from {{ cookiecutter.package_name }}.prepare import prepare  # noqa: E402
+from {{ cookiecutter.package_name }}.ingest.prepare import prepare  # noqa: E402
+from {{ cookiecutter.package_name }}.run.batch import default_workers, run_batch  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def scratch_project(folder: Path, clients: int, customers: int) -> list[str]:
     demo.unlink()
     names = [f"client{i:02d}" for i in range(clients)]
     for seed, name in enumerate(names):
-        sample.generate(folder / "data" / "raw" / name, n_customers=customers, seed=seed)
+        synthetic.generate(folder / "data" / "raw" / name, n_customers=customers, seed=seed)
         (folder / "config" / "clients" / f"{name}.yaml").write_text(
             text.replace("data/raw/demo/", f"data/raw/{name}/"), encoding="utf-8")
         prepare(folder, load_config(folder, name))

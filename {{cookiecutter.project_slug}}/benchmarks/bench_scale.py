@@ -1,7 +1,7 @@
 """Benchmark of the whole pipeline at growing data sizes: seconds and peak memory per notebook.
 
 For each size (checks, e.g. 10k, 100k, 1M, 10M) it writes a sample client of about that many checks
-(`sample.scale_for_transactions` + `sample.generate`) into a scratch project (this project's config and
+(`synthetic.scale_for_transactions` + `synthetic.generate`) into a scratch project (this project's config and
 notebooks), then times, --repeats times, `runner.run_client` from the raw files (the cache removed
 first): reading and cleaning (`prepare`, while the first kernel starts), every notebook with papermill
 (side by side in the configured number of kernels; `--kernels 1` for one after the other), the report.
@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psutil  # noqa: E402
 
-from {{ cookiecutter.package_name }} import sample  # noqa: E402
+from {{ cookiecutter.package_name }} import synthetic  # noqa: E402
 from {{ cookiecutter.package_name }}.config import load_config  # noqa: E402
-from {{ cookiecutter.package_name }}.prepare import cache_dir_for, prepare  # noqa: E402
-from {{ cookiecutter.package_name }}.runner import run_client  # noqa: E402
+from {{ cookiecutter.package_name }}.ingest.prepare import cache_dir_for, prepare  # noqa: E402
+from {{ cookiecutter.package_name }}.run.runner import run_client  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 CLIENT = "demo"
@@ -132,9 +132,9 @@ def scratch_project(folder: Path, n_checks: int, seed: int) -> dict[str, Any]:
     """A project in `folder`: this project's config and notebooks, demo data of about `n_checks` checks."""
     shutil.copytree(PROJECT / "config", folder / "config")
     shutil.copytree(PROJECT / "notebooks", folder / "notebooks")
-    customers = sample.scale_for_transactions(n_checks)
+    customers = synthetic.scale_for_transactions(n_checks)
     began = time.perf_counter()
-    truth = sample.generate(folder / "data" / "raw" / CLIENT, n_customers=customers, seed=seed)
+    truth = synthetic.generate(folder / "data" / "raw" / CLIENT, n_customers=customers, seed=seed)
     rows = truth.get("realised", truth).get("rows", {})
     return {"customers": customers, "checks": rows.get("transactions"),
             "generate_seconds": time.perf_counter() - began}

@@ -29,12 +29,12 @@ SAMPLE_SEED = 7
 @pytest.fixture(scope="session")
 def sample_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A scratch project with sample data (dirt included) for the demo client, and its truth.json."""
-    from {{ cookiecutter.package_name }} import sample
+    from {{ cookiecutter.package_name }} import synthetic
 
     project = tmp_path_factory.mktemp("project")
     shutil.copytree(PROJECT / "config", project / "config")
     shutil.copytree(PROJECT / "notebooks", project / "notebooks")
-    truth = sample.generate(project / "data" / "raw" / "demo", n_customers=SAMPLE_CUSTOMERS,
+    truth = synthetic.generate(project / "data" / "raw" / "demo", n_customers=SAMPLE_CUSTOMERS,
                             seed=SAMPLE_SEED, dirt=True)
     return project, truth
 
@@ -44,7 +44,7 @@ def demo_run(sample_project):
     """The whole pipeline run once on the sample project: (RunResult, kpis dict, truth dict)."""
     import json
 
-    from {{ cookiecutter.package_name }}.runner import run_client
+    from {{ cookiecutter.package_name }}.run.runner import run_client
 
     project, truth = sample_project
     result = run_client(project, "demo", progress=False)

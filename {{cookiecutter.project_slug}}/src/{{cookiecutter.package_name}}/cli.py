@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .config import ConfigError, UnknownSection, load_config, project_root
-from .io import DataError
+from .ingest.errors import DataError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -33,14 +33,14 @@ def _project(args: argparse.Namespace) -> Path:
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    from . import sample
+    from . import synthetic
 
     project = _project(args)
     out = Path(args.out) if args.out else project / "data" / "raw" / args.client
     customers = args.customers
     if args.transactions:
-        customers = sample.scale_for_transactions(args.transactions)
-    truth = sample.generate(out, n_customers=customers, seed=args.seed, dirt=args.dirt)
+        customers = synthetic.scale_for_transactions(args.transactions)
+    truth = synthetic.generate(out, n_customers=customers, seed=args.seed, dirt=args.dirt)
     rows = truth.get("realised", truth).get("rows", {})
     print(f"sample data for {args.client!r} written to {out}")
     for name, count in rows.items():
@@ -50,7 +50,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .prepare import prepare
+    from .ingest.prepare import prepare
 
     project = _project(args)
     config = load_config(project, args.client)
@@ -67,7 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run_client
+    from .run.runner import run_client
 
     project = _project(args)
     result = run_client(project, args.client, only=args.only, progress=not args.quiet)
@@ -80,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import format_summary, run_batch, summary_rows
+    from .run.batch import format_summary, run_batch, summary_rows
 
     project = _project(args)
     result = run_batch(project, args.clients, workers=args.workers, scheduler=args.scheduler,
@@ -102,7 +102,7 @@ def _positive(text: str) -> float:
 
 
 def cmd_install_kernel(args: argparse.Namespace) -> int:
-    from .runner import ensure_kernel
+    from .run.kernels import ensure_kernel
 
     print(f"Jupyter kernel {ensure_kernel()!r} points at {sys.executable}")
     return EXIT_OK
@@ -143,13 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="run the notebooks of one client into a report bundle",
-        description="Validate the inputs, then execute notebooks/NN_*.ipynb in order with papermill. "
+        description="Validate the inputs, then execute every section's notebook "
+        "(notebooks/NN_<section>.ipynb) in order with papermill. "
         "The bundle (index.html, kpis.json, tables.xlsx, figures/, notebooks/, manifest.json) appears "
         "in reports/<client>/<run_id>/ only when complete; a failed run is kept as <run_id>.failed/.",
     )
     run.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
     run.add_argument("--only", nargs="+", metavar="SECTION",
-                     help="run only these sections (name like rfm, or number like 20)")
+                     help="run only these sections (keys: data_quality program rfm retention clv uplift; "
+                     "or numbers like 20)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
@@ -166,14 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
         "  2 bad arguments (unknown client or section)\n"
         "examples:\n"
         "  %(prog)s                              every client, one per core\n"
-        "  %(prog)s --clients acme beta --only data_quality program_kpis\n"
+        "  %(prog)s --clients acme beta --only data_quality program\n"
         "  %(prog)s --resume                     re-run only what changed or failed\n"
         "  %(prog)s --scheduler tcp://10.0.0.5:8786   on a Dask cluster (shared project folder)",
     )
     batch.add_argument("--clients", nargs="+", metavar="CLIENT",
                        help="client slugs (default: every config/clients/*.yaml)")
     batch.add_argument("--only", nargs="+", metavar="SECTION",
-                       help="run only these sections (name like rfm, or number like 20)")
+                       help="run only these sections (keys: data_quality program rfm retention clv uplift; "
+                     "or numbers like 20)")
     batch.add_argument("--workers", type=int, metavar="N",
                        help="clients run at a time on this machine (default: the number of cores)")
     batch.add_argument("--scheduler", metavar="ADDRESS",

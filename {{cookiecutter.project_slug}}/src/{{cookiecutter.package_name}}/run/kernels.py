@@ -1,0 +1,149 @@
+"""Jupyter kernels of a run: the project's kernelspec, how many kernels, and one kernel shared by
+several notebooks (`SharedKernel`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+PACKAGE = __package__.rsplit(".", 1)[0]  # the project's package (kernelspec name, imports)
+SOURCE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the package
+
+# what every notebook imports; run in a starting kernel while the inputs are read (the sections'
+# modules come with the registry, which imports every section)
+WARM_UP_CODE = (f"import matplotlib.pyplot, pandas, seaborn\n"
+                f"import {PACKAGE}.run.context, {PACKAGE}.sections.registry\n"
+                f"{PACKAGE}.sections.registry.registered()\n")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error, with its type (a notebook's error: its ename and evalue)."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def ensure_kernel() -> str:
+    """Install (once) a kernelspec for this very Python in its prefix and return its name.
+
+    Naming the kernel explicitly avoids papermill picking another Python from the notebook metadata
+    (nteract/papermill#251, #638).
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    name = PACKAGE
+    manager = KernelSpecManager()
+    try:
+        spec = manager.get_kernel_spec(name)
+        if spec.argv and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return name
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+    return name
+
+
+def kernel_name_for(config: dict[str, Any]) -> str:
+    return config["run"]["kernel_name"] or ensure_kernel()
+
+
+def with_package_on_path(environment: dict[str, str]) -> dict[str, str]:
+    """`environment` with this package's source folder first on PYTHONPATH (once): kernels and batch
+    children import the package even when it is not installed (a checkout used with PYTHONPATH=src,
+    which is relative to a cwd they do not share)."""
+    paths = [p for p in environment.get("PYTHONPATH", "").split(os.pathsep) if p and p != SOURCE_ROOT]
+    return {**environment, "PYTHONPATH": os.pathsep.join([SOURCE_ROOT, *paths])}
+
+
+def let_kernels_import_this_package() -> None:
+    """Kernels inherit this process's environment: put the package on their PYTHONPATH."""
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if SOURCE_ROOT not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([SOURCE_ROOT, *paths])
+
+
+def kernel_count(config: dict[str, Any], checks: int | None, notebooks: int) -> int:
+    """How many kernels run the notebooks side by side (config `run.kernels`).
+
+    "auto": one per core, at most 2, and 1 when the client has more than `run.parallel_max_checks`
+    checks (each kernel holds its own copy of the tables) or when kernels are not shared. A number
+    is taken as it is. Never more than there are notebooks.
+    """
+    wanted = config["run"].get("kernels", "auto")
+    if wanted == "auto":
+        wanted = min(2, os.cpu_count() or 1)
+        if not config["run"]["share_kernel"] or (checks or 0) > config["run"]["parallel_max_checks"]:
+            wanted = 1
+    return max(1, min(int(wanted), notebooks))
+
+
+class SharedKernel:
+    """One kernel for all the notebooks of a run (config `run.share_kernel`).
+
+    A new kernel per notebook costs its start plus the imports of pandas, matplotlib, seaborn and scipy
+    (3-7 s here, most of a small client's run). papermill hands a given kernel manager to nbclient,
+    which then leaves the kernel running after the notebook; before each further notebook the kernel's
+    namespace is cleared with `%reset -f`, so a notebook cannot lean on another's variables (imported
+    modules stay loaded: that is the saving). The kernel is shut down when the run ends or fails.
+    """
+
+    def __init__(self, kernel_name: str, enabled: bool = True, cwd: Path | None = None) -> None:
+        self.kernel_name = kernel_name
+        self.enabled = enabled
+        self.cwd = cwd  # where a kernel started ahead of its notebook works (papermill's cwd otherwise)
+        self.manager: Any = None
+        if enabled:
+            from jupyter_client.manager import AsyncKernelManager
+
+            self.manager = AsyncKernelManager(kernel_name=kernel_name)
+
+    def warm_up(self) -> None:
+        """Start the kernel and import what the notebooks import (pandas, matplotlib, seaborn, the
+        sections), so that this cost overlaps reading the inputs; modules stay loaded across `%reset`."""
+        if not self.enabled:
+            return
+        try:
+            asyncio.run(self._start())
+            asyncio.run(self._run_silently(WARM_UP_CODE))
+        except Exception as exc:  # noqa: BLE001 - only a head start: the notebook starts it otherwise
+            print(f"kernel warm-up failed ({first_line(exc)}); the notebook will start it", file=sys.stderr)
+
+    async def _start(self) -> None:
+        if not self.manager.has_kernel:
+            await self.manager.start_kernel(**({"cwd": str(self.cwd)} if self.cwd else {}))
+
+    @property
+    def engine_kwargs(self) -> dict[str, Any]:
+        return {"km": self.manager} if self.enabled else {}
+
+    def reset(self) -> None:
+        """Clear the namespace a previous notebook left (nothing to do before the first)."""
+        if self.enabled and self.manager.has_kernel:
+            asyncio.run(self._run_silently("%reset -f"))
+
+    async def _run_silently(self, code: str) -> None:
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=60)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"the shared kernel could not run {code!r}: {reply['content']}")
+        finally:
+            client.stop_channels()
+
+    def __enter__(self) -> SharedKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the kernel down (idempotent)."""
+        if self.enabled and self.manager.has_kernel:
+            asyncio.run(self.manager.shutdown_kernel(now=True))

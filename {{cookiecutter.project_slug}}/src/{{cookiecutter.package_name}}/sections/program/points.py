@@ -1,0 +1,155 @@
+"""Points: accrual, redemption, breakage, balance and liability; the effective accrual rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...core.membership import IDENTIFIED, MEMBERS
+from ...core.numbers import finite, ratio
+from .dates import between, end_exclusive, month_start, months_between
+
+POINT_KINDS = ("accrual", "redemption", "expiry", "adjustment")
+
+
+def points_monthly_from_ledger(
+    points: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, point_value: float
+) -> pd.DataFrame:
+    """Monthly points flows, rates and outstanding balance from the points ledger.
+
+    Definitions (one set, used everywhere; points are positive magnitudes):
+    accrued / redeemed / expired / adjusted(m) = points of that kind dated in month m (within the
+    analysed period); other kinds are ignored;
+    redemption_rate(m) = redeemed(m) / accrued(m);
+    cumulative_redemption_rate(m) = sum of redeemed / sum of accrued from the period start to m;
+    breakage_rate(m) = expired(m) / accrued(m); cumulative_breakage_rate likewise cumulative
+    (expiry lags accrual, so breakage of recent months is still incomplete);
+    balance(m) = all accruals + adjustments - redemptions - expiries in the ledger up to the end of m
+    (the whole ledger history, not only the analysed period; adjustments count as credits);
+    liability(m) = balance(m) x point_value (money the program owes its members).
+    """
+    ledger = points.loc[points["date"] < end_exclusive(end)].copy()
+    ledger["month"] = month_start(ledger["date"])
+    months = months_between(start, end)
+
+    def by_kind(frame: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
+        table = frame.pivot_table(
+            index="month", columns="kind", values="points", aggfunc="sum", fill_value=0.0
+        )
+        return table.reindex(index=index, columns=list(POINT_KINDS), fill_value=0.0).fillna(0.0)
+
+    history_start = min(ledger["month"].min(), months[0]) if len(ledger) else months[0]
+    history = by_kind(ledger, months_between(history_start, end))
+    balance = (
+        history["accrual"] + history["adjustment"] - history["redemption"] - history["expiry"]
+    ).cumsum()
+    flows = by_kind(ledger.loc[ledger["date"] >= start.normalize()], months)
+    out = pd.DataFrame({"month": months})
+    out["accrued"] = flows["accrual"].to_numpy()
+    out["redeemed"] = flows["redemption"].to_numpy()
+    out["expired"] = flows["expiry"].to_numpy()
+    out["adjusted"] = flows["adjustment"].to_numpy()
+    out["balance"] = balance.reindex(months).to_numpy()
+    return _points_rates(out, point_value)
+
+
+def points_monthly_from_transactions(
+    transactions: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, point_value: float
+) -> pd.DataFrame:
+    """Fallback without a ledger: points flows from the checks' points_earned / points_redeemed.
+
+    accrued(m) = sum of points_earned on checks of month m; redeemed(m) = sum of points_redeemed;
+    redemption rates as in `points_monthly_from_ledger`. Expiry, breakage, balance and liability are
+    unknown without a ledger (NaN): checks carry no expiry and no points granted outside purchases.
+    """
+    rows = transactions.loc[between(transactions["date"], start, end)]
+    months = months_between(start, end)
+    month = month_start(rows["date"])
+    out = pd.DataFrame({"month": months})
+    for column, name in (("points_earned", "accrued"), ("points_redeemed", "redeemed")):
+        if column in rows.columns:
+            out[name] = rows.groupby(month)[column].sum().reindex(months, fill_value=0.0).to_numpy()
+        else:
+            out[name] = np.nan
+    out["expired"] = np.nan
+    out["adjusted"] = np.nan
+    out["balance"] = np.nan
+    return _points_rates(out, point_value)
+
+
+def _points_rates(out: pd.DataFrame, point_value: float) -> pd.DataFrame:
+    accrued = out["accrued"].where(out["accrued"] > 0)
+    cumulative_accrued = out["accrued"].cumsum()
+    cumulative_accrued = cumulative_accrued.where(cumulative_accrued > 0)
+    out["redemption_rate"] = out["redeemed"] / accrued
+    out["cumulative_redemption_rate"] = out["redeemed"].cumsum() / cumulative_accrued
+    out["breakage_rate"] = out["expired"] / accrued
+    out["cumulative_breakage_rate"] = out["expired"].cumsum() / cumulative_accrued
+    out["liability"] = out["balance"] * float(point_value)
+    return out
+
+
+def points_summary(monthly: pd.DataFrame) -> dict[str, float | None]:
+    """Period totals of a points table (from either builder).
+
+    redemption_rate = total redeemed / total accrued over the analysed period;
+    breakage_rate = total expired / total accrued; balance and liability at the period end.
+    """
+    last = monthly.iloc[-1] if len(monthly) else pd.Series(dtype=float)
+    accrued = monthly["accrued"].sum(min_count=1)
+    return {
+        "accrued": finite(accrued),
+        "redeemed": finite(monthly["redeemed"].sum(min_count=1)),
+        "expired": finite(monthly["expired"].sum(min_count=1)),
+        "redemption_rate": ratio(monthly["redeemed"].sum(min_count=1), accrued),
+        "breakage_rate": ratio(monthly["expired"].sum(min_count=1), accrued),
+        "balance": finite(last.get("balance")),
+        "liability": finite(last.get("liability")),
+    }
+
+
+def effective_accrual_rate(
+    checks: pd.DataFrame, point_value: float, ledger_accrued: float | None = None
+) -> float | None:
+    """Effective accrual rate: the cashback the program really gives where it is used.
+
+    With points on checks: rate = sum(points_earned) x point_value / sum(amount) over the program's
+    checks (amount > 0): checks with loyalty_card == True when that column exists, else member checks
+    (else, with membership unknown, checks that earned points); a missing points_earned counts as 0.
+    Without points_earned but with a ledger: rate = ledger accruals of the period (`ledger_accrued`)
+    x point_value / sales of those checks (an upper bound if the ledger also holds welcome or
+    birthday bonuses). None when neither source exists.
+    """
+    purchases = checks.loc[checks["is_purchase"]]
+    if "loyalty_card" in purchases.columns:
+        base = purchases["loyalty_card"].fillna(False).astype(bool)
+    elif (purchases["buyer_group"] == IDENTIFIED).any():  # membership unknown
+        base = purchases.get("points_earned", pd.Series(0.0, index=purchases.index)).fillna(0) > 0
+    else:
+        base = purchases["buyer_group"] == MEMBERS
+    if "points_earned" in purchases.columns:
+        earned = purchases["points_earned"].fillna(0.0)
+        return ratio(earned[base].sum() * float(point_value), purchases.loc[base, "amount"].sum())
+    if ledger_accrued is not None and base.any():
+        return ratio(ledger_accrued * float(point_value), purchases.loc[base, "amount"].sum())
+    return None
+
+
+def effective_accrual_monthly(
+    checks: pd.DataFrame, point_value: float, points: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
+    """`effective_accrual_rate` per month: from points on the checks, else from a monthly points
+    table's ``accrued`` column (ledger); None when neither exists or no month has a rate."""
+    accrued = None
+    if "points_earned" not in checks.columns:
+        if points is None:
+            return None
+        accrued = points.set_index("month")["accrued"]
+    rows = []
+    for month, frame in checks.groupby("month"):
+        ledger = None if accrued is None else finite(accrued.get(month))
+        rows.append({"month": month,
+                     "effective_accrual_rate": effective_accrual_rate(frame, point_value, ledger)})
+    out = pd.DataFrame(rows, columns=["month", "effective_accrual_rate"])
+    out["effective_accrual_rate"] = out["effective_accrual_rate"].astype(float)
+    return out if out["effective_accrual_rate"].notna().any() else None

@@ -1,0 +1,25 @@
+"""The retention section's settings: the `retention` block of the client config."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """churn_days: churned = no purchase for more than this many days; before_after_days: length of each
+    window before and after the join day; pooled_months: months pooled in the members vs non-members
+    rates; few_members: below this many members the before/after change is called indicative."""
+
+    churn_days: int = 180
+    before_after_days: int = 180
+    pooled_months: int = 12
+    few_members: int = 100
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        block = config.get("retention") or {}
+        known = {name: block[name] for name in cls.__dataclass_fields__ if name in block}
+        return cls(**known)

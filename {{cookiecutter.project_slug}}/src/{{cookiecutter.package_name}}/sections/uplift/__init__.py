@@ -1,0 +1,41 @@
+"""Section 50, uplift and ROI: what the program and its campaigns really earn, with their uncertainty.
+
+Notebook ``notebooks/50_uplift.ipynb``, config block ``uplift``, kpis.json block ``uplift``.
+
+Modules: `matching` (check index, features, candidates, strata, nearest / propensity matching,
+balance), `member_effect` (naive uplift, pair effects, DiD, event study, `member_effect_analysis`),
+`campaigns`, `regions`, `economics` (cost, incremental revenue, ROI, sensitivity, discount vs points),
+`plots`, `texts`, `settings`, `section` (the steps and `run`), `frame` (tiles, findings, methodology).
+The notebook calls the steps re-exported here: ``uplift.naive(inputs)`` ...
+"""
+
+from __future__ import annotations
+
+from ..registry import Requirement, Section, register
+from .frame import FINDINGS, METHODOLOGY, TILES
+from .section import (
+    Inputs,
+    around_joining,
+    balance,
+    campaign_tests,
+    discount_or_points,
+    headline,
+    inputs,
+    member_effects,
+    naive,
+    program_economics,
+    regional,
+    run,
+    uplift_kpis,
+)
+from .settings import Program, Settings
+
+__all__ = ["SECTION", "Inputs", "Program", "Settings", "around_joining", "balance", "campaign_tests",
+           "discount_or_points", "headline", "inputs", "member_effects", "naive", "program_economics",
+           "regional", "run", "uplift_kpis"]
+
+SECTION = register(Section(
+    key="uplift", number=50, title="uplift.title", run=run, config_block="uplift",
+    requires=(Requirement("transactions", ("date", "amount", "customer_id")),),
+    tiles=TILES, findings=FINDINGS, methodology=METHODOLOGY,
+))

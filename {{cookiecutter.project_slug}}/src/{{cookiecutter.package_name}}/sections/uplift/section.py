@@ -1,0 +1,220 @@
+"""The uplift section's steps, in the order the notebook calls them, and `run(ctx)` that calls them all.
+
+Each step takes the section's `Inputs` (and the steps it builds on) and returns a `Step`: the tables,
+chart, sentences and skip reasons to show, and in ``step.values`` what later steps and the headline
+use. The notebook ``50_uplift.ipynb`` calls the same steps one by one and shows each; `run(ctx)` gives
+the same headline (the kpis.json block ``uplift``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import pandas as pd
+
+from ...core.numbers import finite
+from ...text.catalogue import Text
+from ..steps import SectionResult, Step
+from .campaigns import campaign_outcomes, campaign_romi, campaign_table
+from .economics import (
+    discount_vs_points_table,
+    economics,
+    economics_table,
+    points_breakage_and_lag,
+    points_cost_ratio,
+    roi_sensitivity,
+    sensitivity_table,
+)
+from .member_effect import effects_table, member_effect_analysis, naive_uplift_from_data, support_table
+from .plots import event_study_figure
+from .regions import launch_dates_by_region, regional_did
+from .settings import Settings
+
+ESTIMATE_PARTS = ("estimate", "ci_low", "ci_high")
+CAMPAIGN_KEYS = ("uplift", "p_value", "ci_low", "ci_high", "cost", "romi")
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """What the steps read: the client's tables (None when not provided), the period, the settings."""
+
+    transactions: pd.DataFrame
+    customers: pd.DataFrame | None
+    points: pd.DataFrame | None
+    campaigns: pd.DataFrame | None
+    period: tuple[pd.Timestamp, pd.Timestamp]
+    settings: Settings
+
+
+def inputs(ctx: Any) -> Inputs:
+    """The section's inputs from a run context (`context.open_run`)."""
+    return Inputs(ctx.table("transactions"), ctx.table("customers"), ctx.table("points"),
+                  ctx.table("campaigns"), ctx.period, Settings.from_config(ctx.config))
+
+
+def _listed(words: list[str]) -> str | Text:
+    """Words as "a, b, c", each one translated as a label when shown."""
+    if len(words) == 1:
+        return words[0]
+    return Text("uplift.list", {"first": words[0], "rest": _listed(words[1:])})
+
+
+def naive(data: Inputs) -> Step:
+    """Naive uplift: ARPU of members vs non-members (members on the period end) since the launch."""
+    since = data.settings.program.launch_date or data.period[0]
+    result = naive_uplift_from_data(data.transactions, data.customers, since, data.period[1])
+    step = Step("naive", values={"naive": result})
+    if not result["membership_known"]:
+        return step.skip("uplift.skip.membership_unknown")
+    if result["naive_uplift"] is None:
+        return step.skip("uplift.skip.no_naive")
+    return step.say("uplift.say.naive", uplift=result["naive_uplift"], members=result["arpu_members"],
+                    non_members=result["arpu_non_members"])
+
+
+def member_effects(data: Inputs, naive_step: Step) -> Step:
+    """Matched and DiD member effects (with the naive one in the table), and what was matched on."""
+    member = member_effect_analysis(data.transactions, data.customers, data.period, data.settings)
+    step = Step("member_effects", values={"member": member})
+    step.table("uplift_member_effects", effects_table(naive_step["naive"], member), "uplift.caption.effects")
+    for design in ("matched", "did"):
+        if member[design]["reason"] is not None:
+            step.skip("uplift.skip.design", design=design, reason=member[design]["reason"])
+    if member["exact_match_on"]:
+        step.say("uplift.say.exact_match", features=_listed(member["exact_match_on"]),
+                 matching=data.settings.matching)
+    for note in member["notes"]:
+        step.skip("uplift.skip.exact_match", note=note)
+    return step
+
+
+def balance(member_step: Step) -> Step:
+    """Balance of the matching features before and after matching, and common support."""
+    member = member_step["member"]
+    step = Step("balance")
+    if member["matched"]["balance"] is not None:
+        step.table("uplift_balance", member["matched"]["balance"], "uplift.caption.balance")
+        step.table("uplift_support", support_table(member), "uplift.caption.support")
+    return step
+
+
+def around_joining(member_step: Step) -> Step:
+    """The event study: spend per customer of the DiD pairs by 30-day period around joining."""
+    study = member_step["member"]["event_study"]
+    step = Step("around_joining", values={"event_study": study})
+    if study is not None:
+        step.table("uplift_event_study", study, "uplift.caption.event_study")
+        step.chart("uplift_event_study", partial(event_study_figure, study),
+                   "uplift.caption.event_study_chart")
+    return step
+
+
+def campaign_tests(data: Inputs) -> Step:
+    """Campaigns: treatment vs control, tests, MDE and ROMI (when costs are configured)."""
+    step = Step("campaign_tests", values={"campaigns": None})
+    if data.campaigns is None:
+        return step.skip("uplift.skip.no_campaigns")
+    settings = data.settings
+    outcomes = campaign_outcomes(data.transactions, data.campaigns, settings.campaign_window_days)
+    results = campaign_table(outcomes, settings.bootstrap_samples, settings.random_seed)
+    results = campaign_romi(results, settings.program.gross_margin, settings.campaign_costs,
+                            settings.cost_per_contact)
+    step.values["campaigns"] = results
+    step.table("uplift_campaigns", results, "uplift.caption.campaigns")
+    if results["romi"].isna().all():
+        step.skip("uplift.skip.no_campaign_costs")
+    return step
+
+
+def program_economics(data: Inputs, member_step: Step) -> Step:
+    """Program cost, incremental revenue (DiD effect), ROI and its sensitivity to margin and effect."""
+    effect = member_step["member"]["did"]["effect"]["estimate"]
+    settings = data.settings
+    econ = economics(data.transactions, data.customers, data.points, effect, settings.program, data.period)
+    step = Step("program_economics", values={"economics": econ})
+    step.table("uplift_economics", economics_table(econ), "uplift.caption.economics")
+    if econ["member_revenue"] is None or not econ["program_cost"]:
+        return step.skip("uplift.skip.no_roi")
+    grid = roi_sensitivity(econ["member_revenue"], econ["program_cost"], list(settings.roi_margins),
+                           list(settings.roi_effects))
+    step.values["sensitivity"] = grid
+    return step.table("uplift_roi_sensitivity", sensitivity_table(grid), "uplift.caption.sensitivity")
+
+
+def regional(data: Inputs) -> Step:
+    """Regions that launched vs regions not launched yet (ratio DiD)."""
+    dates = launch_dates_by_region(data.customers, data.settings.region_launch_dates, data.transactions)
+    result = regional_did(data.transactions, data.customers, dates, data.period, data.settings)
+    step = Step("regional", values={"regional": result})
+    if result["reason"] is not None:
+        return step.skip("uplift.skip.regions", reason=result["reason"])
+    step.table("uplift_regions", result["cohorts"], "uplift.caption.regions")
+    return step.say("uplift.say.regions", estimate=result["estimate"], low=result["ci_low"],
+                    high=result["ci_high"])
+
+
+def discount_or_points(data: Inputs, economics_step: Step) -> Step:
+    """The cost of a benefit given as points vs as an immediate discount (breakage, redemption lag)."""
+    points_cost = points_breakage_and_lag(data.points)
+    member_revenue = economics_step["economics"]["member_revenue"]
+    step = Step("discount_or_points", values={"points_cost": points_cost})
+    if points_cost["breakage_rate"] is None or member_revenue is None:
+        return step.skip("uplift.skip.no_points_ledger")
+    rate = data.settings.annual_discount_rate
+    breakage, lag = points_cost["breakage_rate"], points_cost["redemption_lag_days"]
+    points_cost["cost_ratio"] = points_cost_ratio(breakage, lag, rate)
+    table = discount_vs_points_table(member_revenue, data.settings.benefit_rates, breakage, lag, rate)
+    step.table("uplift_discount_vs_points", table, "uplift.caption.discount_vs_points")
+    return step.say("uplift.say.discount_vs_points", breakage=breakage, lag=lag,
+                    ratio=points_cost["cost_ratio"])
+
+
+def uplift_kpis(naive_result: dict[str, Any], member: dict[str, Any], campaigns: pd.DataFrame | None,
+                econ: dict[str, Any] | None, regional_result: dict[str, Any] | None = None,
+                points_cost: dict[str, Any] | None = None, matching: str = "nearest") -> dict[str, Any]:
+    """The dict recorded under `uplift` in kpis.json (keys in DESIGN.md and the README); None where
+    input is missing. Campaigns carry cost and romi when `campaign_romi` was applied."""
+    camp = {}
+    if campaigns is not None:
+        for row in campaigns.itertuples(index=False):
+            camp[str(row.campaign_id)] = {k: finite(getattr(row, k, None)) for k in CAMPAIGN_KEYS}
+    econ, regional_result, points_cost = econ or {}, regional_result or {}, points_cost or {}
+    return {
+        "matching": matching,
+        "regional": {k: regional_result.get(k) for k in ESTIMATE_PARTS},
+        "points_vs_discount": {k: points_cost.get(k) for k in ("breakage_rate", "redemption_lag_days",
+                                                               "cost_ratio")},
+        "naive": naive_result.get("naive_uplift"),
+        "matched": {k: member["matched"]["effect"].get(k) for k in ESTIMATE_PARTS},
+        "did": {k: member["did"]["effect"].get(k) for k in ESTIMATE_PARTS},
+        "campaigns": camp or None,
+        "incremental_revenue": econ.get("incremental_revenue"),
+        "program_cost": econ.get("program_cost"),
+        "roi": econ.get("roi"),
+    }
+
+
+def headline(data: Inputs, naive_step: Step, member_step: Step, campaigns_step: Step,
+             economics_step: Step, regional_step: Step, discount_step: Step) -> dict[str, Any]:
+    """The section's kpis.json block from its steps (`uplift_kpis`)."""
+    return uplift_kpis(naive_step["naive"], member_step["member"], campaigns_step["campaigns"],
+                       economics_step["economics"], regional_step["regional"], discount_step["points_cost"],
+                       data.settings.matching)
+
+
+def run(ctx: Any) -> SectionResult:
+    """Every step in the notebook's order, and the headline."""
+    data = inputs(ctx)
+    steps = {"naive": naive(data)}
+    steps["member_effects"] = member_effects(data, steps["naive"])
+    steps["balance"] = balance(steps["member_effects"])
+    steps["around_joining"] = around_joining(steps["member_effects"])
+    steps["campaign_tests"] = campaign_tests(data)
+    steps["program_economics"] = program_economics(data, steps["member_effects"])
+    steps["regional"] = regional(data)
+    steps["discount_or_points"] = discount_or_points(data, steps["program_economics"])
+    numbers = headline(data, steps["naive"], steps["member_effects"], steps["campaign_tests"],
+                       steps["program_economics"], steps["regional"], steps["discount_or_points"])
+    return SectionResult("uplift", steps, numbers)
