@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import ConfigError, UnknownSection, load_config, project_root
 from .ingest.errors import DataError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_PARTIAL = 0, 1, 2, 3
 
 DESCRIPTION = """\
 Loyalty-program analytics: turn a retail client's exports into a report bundle.
@@ -71,9 +71,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     project = _project(args)
     result = run_client(project, args.client, only=args.only, progress=not args.quiet)
-    if result.status != "complete":
+    if result.status == "failed":
         print(f"{args.client}: run FAILED ({result.error}); see {result.bundle}", file=sys.stderr)
         return EXIT_FAILED
+    if result.status == "partial":
+        failed = [n.notebook for n in result.notebooks if n.status == "failed"]
+        print(f"{args.client}: PARTIAL report in {result.seconds:.0f} s: {', '.join(failed)} failed "
+              f"({result.error})", file=sys.stderr)
+        print(f"  {result.bundle / 'index.html'}")
+        return EXIT_PARTIAL
     print(f"{args.client}: report ready in {result.seconds:.0f} s")
     print(f"  {result.bundle / 'index.html'}")
     return EXIT_OK
@@ -88,9 +94,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
                        progress=not args.quiet)
     print(format_summary(summary_rows(result, project.resolve())))
     print(f"summary: {result.folder / 'summary.html'} (and summary.csv, batch.log)")
-    if not result.ok:
-        print(f"{len(result.failed)} of {len(result.outcomes)} clients FAILED", file=sys.stderr)
+    total = len(result.outcomes)
+    if result.failed:
+        print(f"{len(result.failed)} of {total} clients FAILED", file=sys.stderr)
         return EXIT_FAILED
+    if result.partial:
+        print(f"{len(result.partial)} of {total} clients PARTIAL (a section failed)", file=sys.stderr)
+        return EXIT_PARTIAL
     return EXIT_OK
 
 
@@ -143,10 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="run the notebooks of one client into a report bundle",
-        description="Validate the inputs, then execute every section's notebook "
-        "(notebooks/NN_<section>.ipynb) in order with papermill. "
-        "The bundle (index.html, kpis.json, tables.xlsx, figures/, notebooks/, manifest.json) appears "
-        "in reports/<client>/<run_id>/ only when complete; a failed run is kept as <run_id>.failed/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Validate the inputs, then execute every section's notebook\n"
+        "(notebooks/NN_<section>.ipynb) with papermill. The bundle (index.html, kpis.json, tables.xlsx,\n"
+        "figures/, notebooks/, manifest.json) appears in reports/<client>/<run_id>/ once the report is\n"
+        "built. A failing section never stops the others: the bundle is then published as partial\n"
+        "(manifest status, a banner on the report, the section's error shown, its kpis.json block null).\n"
+        "A run where no section ran is kept as <run_id>.failed/.",
+        epilog="exit status: 0 complete, 1 failed (no bundle published), 2 bad config or input (nothing\n"
+        "  written), 3 partial (bundle published; some section failed: see the report and manifest.json)",
     )
     run.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
     run.add_argument("--only", nargs="+", metavar="SECTION",
@@ -165,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
         "reports/_batch/<batch_id>/batch.log; the summary (client, status, seconds, bundle, first error\n"
         "line) is printed and saved there as summary.csv and summary.html.",
         epilog="exit status: 0 every client complete or up to date, 1 some client failed,\n"
-        "  2 bad arguments (unknown client or section)\n"
+        "  2 bad arguments (unknown client or section), 3 none failed but some client is partial\n"
+        "  (a section failed; its bundle is published, status partial in the summary)\n"
         "examples:\n"
         "  %(prog)s                              every client, one per core\n"
         "  %(prog)s --clients acme beta --only data_quality program\n"
@@ -186,8 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="time limit of each notebook for every client; over it the kernel is "
                        "killed and the client fails (default: each client's run.notebook_timeout)")
     batch.add_argument("--resume", action="store_true",
-                       help="skip clients whose latest complete bundle has the same input files "
-                       "(sha256), the same config and the requested sections; re-run the rest")
+                       help="skip clients whose latest bundle is complete and has the same input "
+                       "files (sha256), the same config and the requested sections; re-run the rest "
+                       "(partial and failed clients among them)")
     batch.add_argument("--quiet", action="store_true", help="no progress in the terminal (the log has it)")
     batch.set_defaults(func=cmd_batch)
 

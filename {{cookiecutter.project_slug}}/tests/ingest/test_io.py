@@ -113,6 +113,34 @@ def test_contacts_become_flags_and_values_are_dropped(tmp_path):
     assert "anna@example.com" not in frame.to_csv()
 
 
+@pytest.mark.parametrize(("full_name", "has_name"), [
+    ("Иванова Анна Петровна", True),
+    ("Иванова А.П.", True),  # initials are a word
+    ("Smith\u00a0John", True),  # any space between the words
+    ("Иванова", False),  # one word
+    ("Иванова-Петрова", False),  # a hyphenated surname is one word
+    ("Иванова -", False),  # a word needs a letter
+    ("", False),
+])
+def test_full_name_counts_for_name_completeness_and_is_dropped(tmp_path, full_name, has_name):
+    text = f"id;ФИО\n1;{full_name}\n"
+    frame = load(tmp_path, "customers", text, columns={"id": "customer_id", "ФИО": "full_name"})
+    assert frame["has_name"].tolist() == [has_name]
+    assert list(frame.columns) == ["customer_id", "has_name"]
+
+
+def test_a_name_is_complete_from_full_name_or_from_first_and_last_name(tmp_path):
+    text = ("id;first_name;last_name;full_name\n"
+            "1;Анна;Иванова;\n"  # first and last name
+            "2;Анна;;Иванова Анна\n"  # the full name
+            "3;Анна;;Иванова\n"  # neither
+            "4;;;\n")
+    frame = load(tmp_path, "customers", text, columns={"id": "customer_id"})
+    assert frame["has_name"].tolist() == [True, True, False, False]
+    assert "has_name" not in load(tmp_path, "customers", "id;first_name\n1;Анна\n",
+                                  columns={"id": "customer_id"})  # a first name alone says nothing
+
+
 def test_duplicate_customer_ids_are_refused(tmp_path):
     with pytest.raises(DataError, match=r"customer_id.*duplicate values.*'1'"):
         load(tmp_path, "customers", "id;tier\n1;a\n1;b\n", columns={"id": "customer_id"})
@@ -143,3 +171,55 @@ def test_inputs_are_never_modified(tmp_path):
     before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
     load_table(tmp_path, "transactions", table_config(path.name, TX_COLUMNS), READ)
     assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+
+
+def test_full_name_reaches_neither_the_cache_nor_the_bundle(project):
+    """A customers file with one ФИО column: completeness counts it, and no name leaves the reading step
+    (cache, notebooks, kpis.json, tables.xlsx, html, csv exports)."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from {{ cookiecutter.package_name }}.run.runner import run_client
+    from {{ cookiecutter.package_name }}.synthetic import generate
+
+    raw = project / "data" / "raw" / "demo"
+    generate(raw, n_customers=150, seed=3)
+    customers = pd.read_csv(raw / "customers.csv", sep=";", dtype=str, keep_default_na=False)
+    one_word = customers.index % 10 == 0  # every tenth name written as the surname alone
+    full = (customers["last_name"] + " " + customers["first_name"].where(~one_word, "")).str.strip()
+    named = (customers["first_name"] != "") & (customers["last_name"] != "") & ~one_word
+    customers.drop(columns=["first_name", "last_name"]).assign(ФИО=full).to_csv(
+        raw / "customers.csv", sep=";", index=False)
+    config = project / "config" / "clients" / "demo.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "first_name: first_name\n      last_name: last_name" in text
+    config.write_text(text.replace("first_name: first_name\n      last_name: last_name", "ФИО: full_name"),
+                      encoding="utf-8")
+    secrets = set(full[full != ""]) | set(customers["last_name"][customers["last_name"] != ""])
+    assert len(secrets) > 100 and 0.5 < named.mean() < 0.95
+    written = (raw / "customers.csv").read_text(encoding="utf-8")
+    assert all(secret in written for secret in secrets)  # the search below finds them where they are
+
+    result = run_client(project, "demo", only=["data_quality"], progress=False)
+    assert result.status == "complete", result.error
+    kpis = json.loads((result.bundle / "kpis.json").read_text(encoding="utf-8"))
+    assert kpis["data_quality"]["completeness"]["name"] == pytest.approx(named.mean())
+
+    cache = project / "data" / "interim" / "demo"
+    assert "full_name" not in pd.read_parquet(cache / "customers.parquet").columns
+    files = [*cache.iterdir(), *(p for p in result.bundle.rglob("*")  # the PDF prints the html
+                                 if p.is_file() and p.suffix not in (".png", ".pdf"))]
+    assert {".parquet", ".json", ".ipynb", ".html", ".xlsx"} <= {p.suffix for p in files}
+    for path in files:
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            blob = " ".join(map(str, [*frame.columns, *frame.astype(str).to_numpy().ravel()]))
+        elif path.suffix == ".xlsx":
+            book = load_workbook(path, read_only=True)
+            blob = " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                            for v in row if v is not None)
+        else:
+            blob = path.read_bytes().decode("utf-8", "replace")
+        leaked = [secret for secret in secrets if secret in blob]
+        assert not leaked, f"{path.name} holds {leaked[:3]}"

@@ -128,7 +128,7 @@ def test_failures_are_isolated_and_reported(batch_project, first_batch):
         assert client in printed
     assert "took longer than" in printed
     page = (folder / "summary.html").read_text(encoding="utf-8")
-    assert "2 complete, 0 skipped (up to date), 2 failed" in page
+    assert "2 complete, 0 partial, 0 skipped (up to date), 2 failed" in page
     assert f'href="../../alpha/{Path(rows["alpha"]["bundle"]).name}/index.html"' in page
     log = (folder / "batch.log").read_text(encoding="utf-8")
     for line in ("[alpha] 00_data_quality.ipynb (1/1) started", "[beta] 00_data_quality.ipynb: ok in",

@@ -10,7 +10,8 @@ import zipfile
 import nbformat
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from openpyxl import load_workbook
 
 from {{ cookiecutter.package_name }}.ingest.errors import DataError
 from {{ cookiecutter.package_name }}.run import runner
@@ -38,7 +39,7 @@ def test_bundle_is_complete_with_every_output(demo_run, sample_project):
         [nb.name for nb in notebooks_of(project)]
     assert list((bundle / "figures").glob("*.png"))
     assert not (bundle / ".parts").exists()
-    assert not list((project / "reports" / "demo").glob(".*partial"))
+    assert not list((project / "reports" / "demo").glob(".*"))
     assert latest_bundle(project, "demo") == bundle
 
 
@@ -161,23 +162,28 @@ def test_notebooks_run_interactively_with_their_default_parameters(demo_run, sam
     assert not list((project / "reports" / "demo").glob("*interactive*"))
 
 
-def _tiny_notebooks(project, count: int, monkeypatch, failing: int | None = None) -> None:
+def _tiny_notebooks(project, count: int, monkeypatch, failing: dict[int, str] | None = None) -> None:
     """Replace the project's notebooks by `count` small ones, registered as the only sections, that
-    note their kernel's pid in the bundle and check that no other notebook's variable is left;
-    notebook `failing` raises."""
+    note their kernel's pid in the bundle, record a kpis block and check that no other notebook's
+    variable is left; notebook k of `failing` then raises ("raise") or kills its kernel ("exit")."""
+    failing = failing or {}
     sections = [Section(f"step{k}", k, f"step{k}", run=lambda ctx: None) for k in range(count)]
     monkeypatch.setattr(runner, "registered", lambda: sections)
     folder = project / "notebooks"
     for old in folder.glob("*.ipynb"):
         old.unlink()
+    endings = {"raise": "raise RuntimeError('planted failure')\n", "exit": "os._exit(1)\n"}
     for k in range(count):
         code = ("import os, time\n"
+                "from {{ cookiecutter.package_name }}.run.context import open_run\n"
                 "assert 'left_over' not in dir(), 'a namespace was not cleared'\n"
                 "left_over = 1\n"
                 f"open(os.path.join(run_dir, 'pid-{k}.txt'), 'w').write(str(os.getpid()))\n"
-                "time.sleep(1)\n" + ("raise RuntimeError('planted failure')\n" if k == failing else ""))
+                f"open_run(client, run_dir).record('step{k}', dict(k={k}))\n"
+                "time.sleep(1)\n" + endings.get(failing.get(k, ""), ""))
         parameters = new_code_cell('client = "demo"\nrun_dir = ""', metadata={"tags": ["parameters"]})
-        nb = new_notebook(cells=[parameters, new_code_cell(code)],
+        heading = new_markdown_cell(f"# Step {k}")
+        nb = new_notebook(cells=[heading, parameters, new_code_cell(code)],
                           metadata={"language_info": {"name": "python"}})
         nbformat.write(nb, folder / f"{k:02d}_step{k}.ipynb")
 
@@ -192,17 +198,70 @@ def test_notebooks_run_side_by_side_in_two_kernels(sample_project, tmp_path, mon
     assert len(set(pids)) == 2  # two kernels, each reused (namespaces cleared: asserted in the cells)
     manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
     assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 5
+    assert "class=\"partial\"" not in (result.bundle / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_failure_in_one_kernel_stops_new_notebooks_in_the_other(sample_project, tmp_path, monkeypatch):
+def test_a_failing_section_never_costs_the_others(sample_project, tmp_path, monkeypatch):
+    """Notebook 0 raises, notebook 3 kills its kernel: every other notebook still runs (in a new kernel
+    after the crash) and the bundle is published as partial, atomically, with both errors shown."""
     source, _ = sample_project
     project = copy_of(source, tmp_path / "p")
-    _tiny_notebooks(project, 6, monkeypatch, failing=0)
+    _tiny_notebooks(project, 6, monkeypatch, failing={0: "raise", 3: "exit"})
     result = run_client(project, "demo", progress=False, kernels=2)
-    assert result.status == "failed" and "planted failure" in result.error
-    assert result.bundle.name == f"{result.run_id}.failed"
-    statuses = [n.status for n in result.notebooks]
-    assert statuses[0] == "failed"
-    # the other kernel finishes the notebook it is running; nothing new starts after the failure
-    assert statuses.count("not run") >= 3, statuses
-    assert not (result.bundle / "index.html").exists()
+    assert result.status == "partial", result.error
+    assert [n.status for n in result.notebooks] == ["failed", "ok", "ok", "failed", "ok", "ok"]
+    assert result.error == ("00_step0.ipynb: RuntimeError: planted failure; "
+                            "03_step3.ipynb: DeadKernelError: Kernel died")
+    bundle = result.bundle
+    assert bundle.name == result.run_id and latest_bundle(project, "demo") == bundle
+    assert not (bundle / ".parts").exists() and not list(bundle.parent.glob(".*"))
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "partial" and manifest["error"] == result.error
+    assert [n["status"] for n in manifest["notebooks"]] == [n.status for n in result.notebooks]
+    kpis = json.loads((bundle / "kpis.json").read_text(encoding="utf-8"))
+    assert [kpis[f"step{k}"] for k in range(6)] == [None, {"k": 1}, {"k": 2}, None, {"k": 4}, {"k": 5}]
+    assert kpis["meta"]["failed_sections"] == ["step0", "step3"]
+    page = (bundle / "index.html").read_text(encoding="utf-8")
+    assert "This report is partial: sections “Step 0”, “Step 3” failed." in page
+    assert "<pre class='error'>RuntimeError: planted failure</pre>" in page
+    assert "Traceback" not in page
+    assert page.count("<section") == 6
+    executed = nbformat.read(bundle / "notebooks" / "00_step0.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in executed.cells for o in c.get("outputs", []))
+
+
+def test_a_real_section_failing_leaves_the_others_in_a_partial_bundle(sample_project, tmp_path):
+    """The real data-quality and RFM notebooks, RFM made to fail after it recorded its kpis: `run`
+    exits 3, the bundle is published as partial with data quality's true numbers, rfm null."""
+    from {{ cookiecutter.package_name }}.cli import EXIT_PARTIAL, main
+
+    source, truth = sample_project
+    project = copy_of(source, tmp_path / "p")
+    rfm = project / "notebooks" / "20_rfm.ipynb"
+    broken = nbformat.read(rfm, as_version=4)
+    broken.cells.append(new_code_cell("raise ValueError('rfm.bins must be at least 2, got 1')"))
+    nbformat.write(broken, rfm)
+    code = main(["--project", str(project), "run", "--client", "demo", "--only", "data_quality", "rfm",
+                 "--quiet"])
+    assert code == EXIT_PARTIAL
+    bundle = latest_bundle(project, "demo")
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "partial"
+    assert [(n["notebook"], n["status"]) for n in manifest["notebooks"]] == [
+        ("00_data_quality.ipynb", "ok"), ("20_rfm.ipynb", "failed")]
+    kpis = json.loads((bundle / "kpis.json").read_text(encoding="utf-8"))
+    assert kpis["rfm"] is None and kpis["meta"]["failed_sections"] == ["rfm"]
+    assert kpis["data_quality"]["rows"] == truth["realised"]["rows"]
+    page = (bundle / "index.html").read_text(encoding="utf-8")
+    assert "This report is partial: section “RFM segments” failed." in page
+    assert "<pre class='error'>ValueError: rfm.bins must be at least 2, got 1</pre>" in page
+    assert "Data quality" in page and "data:image/png;base64," in page  # the other section whole
+    assert "Traceback" not in page
+    executed = (bundle / "notebooks" / "20_rfm.ipynb").read_text(encoding="utf-8")
+    assert "rfm.bins must be at least 2" in executed  # kept, with the failing cell
+    assert "rfm_segments" in executed and "rfm_rf_heatmap" in executed  # what it showed before failing
+    # ... is in its notebook only: not in the workbook or the figures, as its kpis are not published
+    sheets = load_workbook(bundle / "tables.xlsx", read_only=True).sheetnames
+    assert "quality_inputs" in sheets and not [s for s in sheets if s.startswith("rfm")]
+    figures = sorted(p.name for p in (bundle / "figures").glob("*.png"))
+    assert figures and not [f for f in figures if f.startswith("rfm")], figures

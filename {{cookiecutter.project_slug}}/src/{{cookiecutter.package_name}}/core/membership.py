@@ -4,8 +4,9 @@ The rule
 --------
 A customer is a program member from their join day:
 
-1. ``customers.joined_program_at`` when the customers table has that column (empty = not a member;
-   the earliest date when a customer is listed twice);
+1. ``customers.joined_program_at`` when the customers table has that column (an empty cell = not a
+   member, so a column with no dates at all means nobody joined; the earliest date when a customer is
+   listed twice);
 2. otherwise the day of the customer's first check with ``loyalty_card`` true (the till identified
    the card or phone: the customer was in the program by then);
 3. otherwise membership is unknown: `join_dates` returns None and every member part of every section

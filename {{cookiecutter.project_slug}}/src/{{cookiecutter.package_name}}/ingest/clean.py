@@ -14,7 +14,8 @@ Cleaning rules for transactions (each counted; nothing is dropped silently):
   spend is negative as `negative_net_customers`; both are kept;
 - repeated transaction ids: rows that share a transaction_id with an earlier, non-identical row are
   counted (`duplicate_transaction_ids`) and kept: they are either the lines of one check or a re-sent
-  check with a correction, which only the client can tell.
+  check with a correction, which only the client can tell. (An export mapped as receipt lines, with
+  `line_amount` or `quantity` and `price`, has its lines summed into checks before cleaning: lines.py.)
 
 Consistency between tables (`consistency_counts`; counted, nothing removed or altered):
 - `customers_without_profile` / `checks_without_profile`: identified customers in the checks who are

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from .arrays import arrow_strings, trimmed
+from .arrays import WHITESPACE, arrow_strings, has_byte, string_buffers, trimmed
 from .column import Column, Strings
 from .dates import Dates
 from .errors import example_values, value_error
@@ -76,11 +76,29 @@ def to_code(text: pd.Series, mapping: dict[str, str], allowed: tuple[str, ...], 
 
 
 _SPREADSHEET_ID = r"^(\d+)[.,]0$"
+# a number in Excel's scientific notation (1,23457E+11, 1.23457E+11, 1E+15): the digits past the
+# sixth are lost, so different ids become one
+SCIENTIFIC_ID = r"^[+-]?\d+(?:[.,]\d+)?[eE]\+\d+$"
 
 
 class Ids(Strings):
+    """Identifiers as text, surrounding spaces removed; a spreadsheet's `7.0` is `7`; ids in scientific
+    notation are an error (SCIENTIFIC_ID)."""
+
     def add(self, text: pd.Series, start: int) -> None:
         ids = trimmed(text)
+        if has_byte(ids, 0x2B):  # a '+': only then can a value be in scientific notation
+            scientific = pc.fill_null(pc.match_substring_regex(ids, SCIENTIFIC_ID), False)
+            bad = scientific.to_numpy(zero_copy_only=False)
+            if bad.any():
+                raise value_error(
+                    self.file, self.column, 1, int(bad.sum()),
+                    " value(s) are numbers in scientific notation, as Excel shows long numbers in a "
+                    "'General' column: their last digits are lost and different ids merge. Re-export the "
+                    "file with this column formatted as text (in Excel: select the column, Format Cells "
+                    "→ Text, before the values are entered or pasted; or save the export from the "
+                    "source system straight to CSV without opening it in Excel)",
+                    example_values(text[bad]))
         if pc.any(pc.or_(pc.ends_with(ids, ".0"), pc.ends_with(ids, ",0"))).as_py():
             ids = pc.replace_substring_regex(ids, pattern=_SPREADSHEET_ID, replacement=r"\1")
         self._store(ids.cast(pyarrow.large_string()))
@@ -96,6 +114,54 @@ def to_id(text: pd.Series) -> pd.Series:
 class Texts(Strings):
     def add(self, text: pd.Series, start: int) -> None:
         self._store(trimmed(text).cast(pyarrow.large_string()))
+
+
+# Total lines (read.py's docstring): the column whose cell is empty (or holds the total word) on a total
+# line of each table's export, and the words that open a total line's cell, in any case, alone or
+# followed by a colon, a space or punctuation ("Итого", "ИТОГО:", "Всего по магазину", "Total: 15")
+TOTAL_KEYS = {"transactions": "date", "points": "date", "nps": "date", "surveys": "date",
+              "campaigns": "sent_at", "customers": "customer_id"}
+TOTAL_WORD = (f"(?i)^[{WHITESPACE}]*(?:итого|всего|итог|total|totals|grand total|subtotal|sub-total)"
+              f"(?:$|[{WHITESPACE}:.,;(-])")
+
+
+def _is_total(values: pd.Series) -> np.ndarray:
+    return pc.fill_null(pc.match_substring_regex(arrow_strings(values), TOTAL_WORD), False).to_numpy(
+        zero_copy_only=False)
+
+
+def set_aside_totals(chunk: pd.DataFrame, table: str,
+                     picked: list[tuple[int, str]]) -> tuple[pd.DataFrame, int]:
+    """The chunk without its total lines, and how many there were. A total line has an empty key cell
+    (TOTAL_KEYS: the date of checks) or the total word in it, and a text cell, mapped or not, that opens
+    with a total word (TOTAL_WORD): the sums 1C and Excel add under (or inside) an export."""
+    position = next((p for p, name in picked if name == TOTAL_KEYS.get(table)), None)
+    if position is None or not len(chunk):
+        return chunk, 0
+    key = arrow_strings(chunk.iloc[:, position])
+    offsets, data, valid = string_buffers(key)
+    if not len(data):
+        data = np.zeros(1, np.uint8)
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]  # of each key (another's for empty ones)
+    rows = np.flatnonzero(~valid | (offsets[1:] == offsets[:-1]) | (first < 0x30) | (first > 0x39))
+    if not rows.size:
+        return chunk, 0
+    candidates = chunk.iloc[rows]
+    key_text = pc.utf8_trim_whitespace(arrow_strings(candidates.iloc[:, position]))
+    empty = pc.fill_null(pc.equal(pc.binary_length(key_text), 0), True).to_numpy(zero_copy_only=False)
+    rows, candidates = rows[empty | _is_total(candidates.iloc[:, position])], None
+    if not rows.size:
+        return chunk, 0
+    total = np.zeros(rows.size, bool)
+    for j in range(chunk.shape[1]):
+        cells = chunk.iloc[rows, j]
+        if not pd.api.types.is_numeric_dtype(cells.dtype):
+            total |= _is_total(cells)
+    if not total.any():
+        return chunk, 0
+    keep = np.ones(len(chunk), bool)
+    keep[rows[total]] = False
+    return chunk[keep], int(total.sum())
 
 
 def column_converter(table: str, column: str, options: ReadOptions, values: dict[str, dict[str, str]],

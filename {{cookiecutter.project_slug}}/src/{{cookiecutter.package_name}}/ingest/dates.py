@@ -1,5 +1,12 @@
 """Dates: the date rules of the reading (read.py's docstring), with a vectorised path for fixed-width
-day/month/year [time] values."""
+day/month/year [time] values.
+
+Excel serial dates (`date_format: excel`): a number of days in Excel's 1900 date system, the
+fraction a time of day (45292 is 2024-01-01, 45292.5 its noon), rounded to the millisecond. Serial 1
+is 1900-01-01; 60 is the 29 February 1900 that Excel counts but that did not exist, so an error; from
+61 on a serial is days since 1899-12-30. Written in the configured decimal mark; ISO 8601 values (typed
+date cells) are accepted beside them, as with any format.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ from numpy.lib.stride_tricks import as_strided
 from .arrays import SPACES, arrow_strings, string_buffers
 from .column import Column
 from .errors import example_values, value_error
+from .numbers import plain_mark, plain_numbers
 from .options import ReadingNotes, ReadOptions, note
 
 # A UTC offset after a time of day: 10:00Z, 10:00:00+03:00, 10:00 +0300, 10:00 UTC.
@@ -23,6 +31,35 @@ _ZONE = (r"(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?" + SPACES + r"*(?:Z|UTC|GMT|
 # Day-first layouts tried (with an optional time) when no date_format is set; month-first never is.
 DAY_FIRST = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%y")
 _FIRST_NS, _LAST_NS = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-01-01")
+EXCEL = "excel"  # date_format of Excel serial dates (module docstring)
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "ms")  # day 0 of serials from 61 on
+_EXCEL_LAST = float((np.datetime64("2262-01-01", "D") - np.datetime64("1899-12-30", "D")).astype(int))
+_MS_PER_DAY = 86_400_000
+
+
+def is_excel(options: ReadOptions) -> bool:
+    return isinstance(options.date_format, str) and options.date_format.strip().lower() == EXCEL
+
+
+def _excel_serials(days: np.ndarray) -> np.ndarray:
+    """Excel 1900-system serials (float days) as datetime64[ms]; NaT for what is not a date: below 1,
+    from 60 to 61 (the 29 February 1900 that did not exist), non-finite, or from 2262 on."""
+    days = np.asarray(days, dtype=np.float64)
+    ok = np.isfinite(days) & (days >= 1) & ~((days >= 60) & (days < 61)) & (days < _EXCEL_LAST)
+    shifted = np.where(days < 60, days + 1, days)  # serial 1 is 1900-01-01, 1899-12-30 + 2 days
+    milliseconds = np.round(np.where(ok, shifted, 0.0) * _MS_PER_DAY).astype(np.int64)
+    out = _EXCEL_EPOCH + milliseconds.astype("timedelta64[ms]")
+    return np.where(ok, out, np.datetime64("NaT", "ms"))
+
+
+def _excel_dates(values: pd.Series, options: ReadOptions) -> pd.Series:
+    """Text of Excel serials (in the configured decimal mark) as naive datetime64[us], NaT elsewhere."""
+    text = values.astype("string").str.replace(SPACES, "", regex=True)
+    if options.decimal and options.decimal != ".":
+        text = text.where(~text.str.contains(".", regex=False).fillna(False))
+        text = text.str.replace(options.decimal, ".", regex=False)
+    days = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+    return pd.Series(_excel_serials(days), index=values.index).astype("datetime64[us]")
 
 
 def _try_dates(values: pd.Series, aware: bool, **kwargs: Any) -> pd.Series:
@@ -45,7 +82,9 @@ def _parse_dates(values: pd.Series, options: ReadOptions, aware: bool) -> tuple[
     """Parse by the rules in order (configured format, ISO 8601, day-first layouts); count values per
     date layout (a time of day or its absence does not make another layout)."""
     rules: list[tuple[str, dict[str, Any]]] = []
-    if options.date_format:
+    if is_excel(options):
+        rules.append(("configured", {EXCEL: True}))
+    elif options.date_format:
         rules.append(("configured", {"format": options.date_format}))
     rules.append(("iso", {"format": "ISO8601"}))
     if not options.date_format:
@@ -56,7 +95,11 @@ def _parse_dates(values: pd.Series, options: ReadOptions, aware: bool) -> tuple[
         todo = parsed.isna()
         if not todo.any():
             break
-        got = _try_dates(values[todo], aware, **rule)
+        if EXCEL in rule:  # serials have no time zone: a value with an offset is not one
+            got = (_excel_dates(values[todo], options) if not aware
+                   else pd.Series(pd.NaT, index=values[todo].index, dtype="datetime64[us]"))
+        else:
+            got = _try_dates(values[todo], aware, **rule)
         parsed[todo] = got
         per_layout[layout] = per_layout.get(layout, 0) + int(got.notna().sum())
     return parsed, per_layout
@@ -83,7 +126,8 @@ def _careful_dates(text: pd.Series, options: ReadOptions, file: Path,
             per_layout[layout] = per_layout.get(layout, 0) + count
     bad = present & parsed.isna()
     if bad.any():
-        fmt = options.date_format or "ISO 8601 or day-first"
+        fmt = ("Excel serial days" if is_excel(options)
+               else options.date_format or "ISO 8601 or day-first")
         raise value_error(file, column, 1, int(bad.sum()),
                           f" value(s) do not parse as dates ({fmt}); set data.read.date_format",
                           example_values(text[bad]))
@@ -205,6 +249,16 @@ def _fixed_dates(array: pyarrow.Array, layouts: list[tuple[str, _Layout]]
     return values, done, counts
 
 
+def _plain_serials(array: pyarrow.Array, mark: int) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Excel serials written plainly (numbers.plain_numbers): their datetime64[ns] as int64 (NaT
+    elsewhere), where they are, and their count under the configured layout."""
+    plain, days, _ = plain_numbers(array, mark)
+    dates = _excel_serials(np.where(plain, days, np.nan))
+    done = plain & ~np.isnat(dates)
+    values = np.where(done, dates.astype("datetime64[ns]").view(np.int64), _NAT)
+    return values, done, {"configured": int(done.sum())}
+
+
 def _word_masks(layout: _Layout, word: int) -> tuple[int, int, int]:
     """For the 8 bytes of one word of a layout: mask and value of its literal bytes, mask of its digits."""
     literal_mask = literal = digit_mask = 0
@@ -228,13 +282,17 @@ class Dates(Column):
     def __init__(self, file: Path, column: str, options: ReadOptions) -> None:
         super().__init__(file, column, options)
         self.layouts = _fast_layouts(options)
+        self.serial_mark = (plain_mark(options) or ord(".")) if is_excel(options) else None
         self.per_layout: dict[str, int] = {}
         self.rest: list[pd.Series] = []
 
     def add(self, text: pd.Series, start: int) -> None:
         text = text.set_axis(pd.RangeIndex(start, start + len(text)))
         array = arrow_strings(text)
-        values, done, counts = _fixed_dates(array, self.layouts)
+        if self.serial_mark is not None:
+            values, done, counts = _plain_serials(array, self.serial_mark)
+        else:
+            values, done, counts = _fixed_dates(array, self.layouts)
         for name, count in counts.items():
             self.per_layout[name] = self.per_layout.get(name, 0) + count
         rest = array.is_valid().to_numpy(zero_copy_only=False) & ~done

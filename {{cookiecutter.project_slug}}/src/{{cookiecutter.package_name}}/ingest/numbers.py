@@ -1,4 +1,10 @@
-"""Numbers: the number rules of the reading (read.py's docstring), with a vectorised path for plain values."""
+"""Numbers: the number rules of the reading (read.py's docstring), with a vectorised path for plain values.
+
+Currency marks: a value may carry one known currency sign or code before or after the number (after a
+sign: `-$12.50`), with or without a space: `1 234,50 ₽`, `12,50 руб.`, `$12.50`, `12.50 USD`, `€ 5`.
+The mark is dropped; every value of a column that carries one must carry the same currency (RUB, USD,
+...), else the values in the others are an error. Any other text beside a number is an error.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +20,34 @@ from .column import Column
 from .errors import NotTyped, example_values, value_error
 from .options import ReadingNotes, ReadOptions
 
+# currency mark (matched without regard to case) -> the currency it names
+CURRENCY_MARKS = {
+    "₽": "RUB", "руб.": "RUB", "руб": "RUB", "р.": "RUB", "rub": "RUB", "rur": "RUB",
+    "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+    "₸": "KZT", "тг.": "KZT", "тг": "KZT", "kzt": "KZT", "byn": "BYN", "бел. руб.": "BYN",
+    "₴": "UAH", "грн.": "UAH", "грн": "UAH", "uah": "UAH", "¥": "CNY", "cny": "CNY",
+}
+_MARK = "|".join(re.escape(mark) for mark in sorted(CURRENCY_MARKS, key=len, reverse=True))
+_WITH_MARK = re.compile(rf"(?i)^([+-]?){SPACES}*(?:({_MARK}){SPACES}*)?(.*?)(?:{SPACES}*({_MARK}))?$")
+
+
+def _without_currency(stripped: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Values with a known currency mark before or after the number lose it (module docstring): the
+    values, and the currency of each (NA where none); a mark with no number beside it stays (an error)."""
+    parts = stripped.str.extract(_WITH_MARK)
+    mark = parts[1].fillna(parts[3])
+    marked = mark.notna() & parts[2].fillna("").ne("") & ~(parts[1].notna() & parts[3].notna())
+    if not marked.any():
+        return stripped, pd.Series(pd.NA, index=stripped.index, dtype="string")
+    currency = mark.where(marked).str.lower().map(CURRENCY_MARKS, na_action="ignore").astype("string")
+    return stripped.where(~marked, parts[0] + parts[2]), currency
+
 
 def _careful_numbers(text: pd.Series, options: ReadOptions, file: Path,
-                     column: str) -> tuple[pd.Series, pd.Series]:
-    """The number rules (module docstring) on any text: float64 values and the cleaned text."""
-    stripped = text.astype("string").str.strip()
+                     column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The number rules (module docstring) on any text: float64 values, the cleaned text and the
+    currency each value was written in (NA where none)."""
+    stripped, currency = _without_currency(text.astype("string").str.strip())
     cleaned = stripped.str.replace(SPACES, "", regex=True)
     thousands = options.thousands if options.thousands and options.thousands.strip() else None
     if thousands:
@@ -47,14 +76,14 @@ def _careful_numbers(text: pd.Series, options: ReadOptions, file: Path,
         raise value_error(file, column, 3, int(bad.sum()),
                           f" value(s) are not numbers (decimal mark {options.decimal!r})",
                           example_values(text[bad]))
-    return numbers, cleaned
+    return numbers, cleaned, currency
 
 
 _POWERS = 10.0 ** np.arange(23)  # exact in float64
 _MAX_PLAIN_DIGITS = 15  # an integer of 15 digits is below 2**53: exact in float64
 
 
-def _plain_mark(options: ReadOptions) -> int | None:
+def plain_mark(options: ReadOptions) -> int | None:
     """The decimal mark's byte when plain numbers can be parsed fast: one ASCII character that is not a
     digit or sign, and a thousands separator (if any) that shares no character with plain numbers."""
     decimal = options.decimal
@@ -67,7 +96,7 @@ def _plain_mark(options: ReadOptions) -> int | None:
     return ord(decimal)
 
 
-def _plain_numbers(array: pyarrow.Array, mark: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def plain_numbers(array: pyarrow.Array, mark: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Values written plainly: digits, an optional leading '-', at most one decimal mark between digits,
     at most 15 digits in all. Returns (plain, value, has_mark) per value (value NaN where not plain).
 
@@ -126,9 +155,10 @@ class Numbers(Column):
 
     def __init__(self, file: Path, column: str, options: ReadOptions) -> None:
         super().__init__(file, column, options)
-        self.mark = _plain_mark(options)
+        self.mark = plain_mark(options)
         self.kinds: dict[str, str] = {}  # kind of value -> first example (cleaned text)
         self.negative_zeros: list[np.ndarray] = []
+        self.currency: str | None = None  # the currency of the first value with a currency mark
 
     def add(self, text: pd.Series, start: int) -> None:
         if isinstance(text.dtype, pd.ArrowDtype) and pyarrow.types.is_floating(text.dtype.pyarrow_dtype):
@@ -140,7 +170,7 @@ class Numbers(Column):
         plain, values = np.zeros(n, bool), np.full(n, np.nan)
         minus_zero = np.zeros(n, bool)  # integer-looking zeros written with a minus: sign set in finish
         if self.mark is not None:
-            plain, values, has_mark = _plain_numbers(array, self.mark)
+            plain, values, has_mark = plain_numbers(array, self.mark)
             integer = plain & ~has_mark
             if "float" not in self.kinds and has_mark.any():
                 self.kinds["float"] = array[int(np.argmax(has_mark))].as_py().replace(chr(self.mark), ".")
@@ -150,12 +180,29 @@ class Numbers(Column):
             minus_zero |= integer & (values == 0) & np.signbit(values)
         slow = valid & ~plain
         if slow.any():
-            numbers, cleaned = _careful_numbers(text[slow], self.options, self.file, self.column)
+            numbers, cleaned, currency = _careful_numbers(text[slow], self.options, self.file, self.column)
+            self._one_currency(text[slow], currency)
             values[slow] = numbers.to_numpy()
             minus_zero[slow] = self._kinds(numbers, cleaned)
         if minus_zero.any():
             self.negative_zeros.append(np.flatnonzero(minus_zero) + start)
         self._store(values)
+
+    def _one_currency(self, text: pd.Series, currency: pd.Series) -> None:
+        """The first currency mark seen is the column's; values in another currency are an error."""
+        seen = currency.dropna()
+        if seen.empty:
+            return
+        if self.currency is None:
+            self.currency = str(seen.iloc[0])
+        other = currency.notna() & currency.ne(self.currency)
+        if other.any():
+            others = ", ".join(sorted(set(currency[other])))
+            raise value_error(self.file, self.column, 4, int(other.sum()),
+                              f" value(s) are in another currency ({others}) than the column's first "
+                              f"marked value ({self.currency}); one column holds one currency: convert "
+                              "them, or export each currency to its own file",
+                              example_values(text[other]))
 
     @staticmethod
     def _typed(array: pyarrow.Array | pyarrow.ChunkedArray) -> np.ndarray:

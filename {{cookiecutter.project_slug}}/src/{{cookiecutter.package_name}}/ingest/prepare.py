@@ -40,6 +40,7 @@ class Prepared:
     rejected_rows: int
     period: tuple[str, str]
     reused: bool = False
+    lines: dict[str, Any] | None = None  # receipt lines: read, checks, per_check, conflicts (lines.py)
 
     def table(self, name: str) -> pd.DataFrame | None:
         path = self.cache_dir / f"{name}.parquet"
@@ -92,8 +93,11 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
             return Prepared(cache_dir=cache_dir, reused=True, **_fields(meta))
 
     reading: dict[str, int] = {}
-    tables = load_all(project_dir, config, reading)
+    lines: dict[str, Any] = {}
+    tables = load_all(project_dir, config, reading, lines)
     rows_read = {name: (None if frame is None else int(len(frame))) for name, frame in tables.items()}
+    if lines:
+        rows_read["transactions"] = lines["read"]  # rows of the file: its receipt lines
     cleaned = clean_transactions(
         tables["transactions"], today=today, rules=CleaningRules.from_config(config),
         consume=True,  # the checks as read are not needed again: do not hold them twice
@@ -106,6 +110,7 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
     meta = {
         "key": key, "inputs": inputs, "rows_read": rows_read, "cleaning": counts,
         "rejected_rows": cleaned.removed, "period": [start.date().isoformat(), end.date().isoformat()],
+        "lines": lines or None,
     }
     _write_atomically(cache_dir, tables, meta)
     return Prepared(cache_dir=cache_dir, **_fields(meta))
@@ -114,7 +119,7 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
 def _fields(meta: dict[str, Any]) -> dict[str, Any]:
     return {"key": meta["key"], "inputs": meta["inputs"], "rows_read": meta["rows_read"],
             "cleaning": meta["cleaning"], "rejected_rows": meta["rejected_rows"],
-            "period": tuple(meta["period"])}
+            "period": tuple(meta["period"]), "lines": meta.get("lines")}
 
 
 def _write_atomically(cache_dir: Path, tables: dict[str, pd.DataFrame | None],

@@ -25,8 +25,14 @@ Rules applied while reading (all documented in the README's "Reading and cleanin
   are taken as already in that zone; converted values are counted (`dates_with_zone`).
 - codes (points.kind, campaigns.group, surveys.question): mapped through the config's `values` table,
   then lower-cased; a code outside the contract is an error.
-- contact fields (email, phone, first/last name) are turned into has_email / has_phone / has_name flags
-  and the values dropped, so that no personal data travels further than this module.
+- contact fields (email, phone, first/last name, full name) are turned into has_email / has_phone /
+  has_name flags and the values dropped, so that no personal data travels further than this module.
+- receipt lines (transactions with `line_amount`, or `quantity` and `price`, mapped) are summed into
+  checks by `transaction_id` once the file is converted (lines.py: rules, errors, what is counted).
+- exports damaged by Excel or 1C: ids in scientific notation (1,23457E+11) are an error (convert.Ids);
+  total lines (Итого, Всего, Total with an empty date) are set aside and counted as `total_rows`
+  (convert.set_aside_totals); a currency mark beside a number is dropped (numbers.py); Excel serial
+  dates are read with `date_format: excel` (dates.py).
 Input files are opened read-only and never modified.
 
 How a file is read (the result is the same as reading it whole; only time and memory differ):
@@ -60,8 +66,9 @@ from ..config import TABLES
 from ..core.memory import release_arrow_pool
 from . import csv_reader
 from .column import Column
-from .convert import column_converter
+from .convert import column_converter, set_aside_totals
 from .errors import DataError, NotPlain, NotTyped, check_file, combined_error, reading_errors
+from .lines import check_columns, is_lines, to_checks
 from .options import ReadingNotes, ReadOptions, encoding_of, note
 from .schema import mapped_positions, strip_contacts, validate
 from .spreadsheet import read_typed
@@ -114,10 +121,14 @@ class _ChunkedTable:
         self.converters: list[Column] = []
         self.failures: list[tuple[int, DataError]] = []  # (column number, error) per chunk
         self.rows = 0
+        self.totals = 0  # total lines set aside (convert.set_aside_totals)
 
     def add(self, chunk: pd.DataFrame) -> None:
         if self.picked is None and self.mapping_error is None:
             self._map(list(chunk.columns))
+        if self.picked is not None and len(chunk):
+            chunk, totals = set_aside_totals(chunk, self.source.table, self.picked)
+            self.totals += totals
         if self.picked is not None and len(chunk):
             self._convert(chunk.set_axis(pd.RangeIndex(self.rows, self.rows + len(chunk))), self.picked)
         self.rows += len(chunk)
@@ -166,6 +177,7 @@ class _ChunkedTable:
             same_column = [error for number, error in failures if number == first_failure]
             rule = min(error.rule for error in same_column)
             raise combined_error([error for error in same_column if error.rule == rule])
+        note(notes, "total_rows", self.totals)
         return pd.DataFrame(out, index=pd.RangeIndex(self.rows), copy=False)  # no copy into 2-D blocks
 
 
@@ -212,16 +224,23 @@ def _read_converted(source: TableSource, notes: ReadingNotes | None) -> pd.DataF
 
 
 def load_table(project_dir: Path, table: str, table_config: dict[str, Any],
-               read_defaults: dict[str, Any], notes: ReadingNotes | None = None) -> pd.DataFrame:
+               read_defaults: dict[str, Any], notes: ReadingNotes | None = None,
+               lines: dict[str, Any] | None = None) -> pd.DataFrame:
     """One canonical table from the file in `table_config['path']` (relative to the project).
 
     `notes`, when given, receives the counts of reading rules that touched values (module docstring).
+    Receipt lines (transactions with line columns) are summed into checks (lines.py); `lines`, when
+    given, then receives what lines.summary records (lines read, checks formed, lines per check).
     """
     file = Path(project_dir) / table_config["path"]
     options = ReadOptions.from_config(read_defaults, table_config.get("read") or {})
     source = TableSource(file, table, options, table_config.get("columns") or {},
                          table_config.get("values") or {})
     frame = _read_table(source, notes)
+    if table == "transactions":
+        check_columns(frame.columns, file)
+        if is_lines(frame.columns):
+            frame = to_checks(frame, file, options.header_row, lines)
     if table == "points":
         # kind carries the direction of accruals, redemptions and expiries (exports write them as
         # positive or negative magnitudes); an adjustment can go either way, so it keeps its sign
@@ -240,19 +259,20 @@ def input_files(project_dir: Path, config: dict[str, Any]) -> dict[str, Path]:
     return {t: Path(project_dir) / data[t]["path"] for t in TABLES if data[t].get("path")}
 
 
-def load_all(project_dir: Path, config: dict[str, Any],
-             notes: ReadingNotes | None = None) -> dict[str, pd.DataFrame | None]:
+def load_all(project_dir: Path, config: dict[str, Any], notes: ReadingNotes | None = None,
+             lines: dict[str, Any] | None = None) -> dict[str, pd.DataFrame | None]:
     """Every table of the contract: canonical frames, None where the config names no file.
 
     A table whose path is null is not provided (its sections are skipped); a path that names no file is
-    an error, since it is usually a typo.
+    an error, since it is usually a typo. `lines` receives the receipt-line summary (load_table).
     """
     data = config["data"]
     if not data["transactions"].get("path"):
         raise DataError(f"config/clients/{config.get('client', '?')}.yaml",
                         "data.transactions.path is not set; transactions are required")
     return {
-        table: load_table(project_dir, table, data[table], data["read"], notes) if data[table].get("path")
+        table: load_table(project_dir, table, data[table], data["read"], notes, lines)
+        if data[table].get("path")
         else None
         for table in TABLES
     }

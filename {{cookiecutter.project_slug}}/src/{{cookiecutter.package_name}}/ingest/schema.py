@@ -9,7 +9,9 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 
+from .arrays import WHITESPACE, arrow_strings
 from .errors import MAX_EXAMPLES, DataError
 
 # canonical column -> kind of conversion
@@ -18,11 +20,12 @@ SCHEMA: dict[str, dict[str, str]] = {
         "date": "date", "amount": "number", "customer_id": "id", "transaction_id": "id",
         "items": "number", "store_id": "id", "region": "text", "discount": "number",
         "loyalty_card": "bool", "points_earned": "number", "points_redeemed": "number",
+        "quantity": "number", "price": "number", "line_amount": "number",  # receipt lines (lines.py)
     },
     "customers": {
         "customer_id": "id", "registered_at": "date", "joined_program_at": "date", "tier": "text",
         "region": "text", "email": "text", "phone": "text", "first_name": "text", "last_name": "text",
-        "unsubscribed_at": "date",
+        "full_name": "text", "unsubscribed_at": "date",
     },
     "points": {"customer_id": "id", "date": "date", "kind": "code", "points": "number"},
     "nps": {"date": "date", "score": "number", "customer_id": "id"},
@@ -37,12 +40,25 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "surveys": ("date", "question", "answer"),
     "campaigns": ("campaign_id", "customer_id", "group", "sent_at"),
 }
+# receipt lines (lines.py): a transactions file with line_amount, or quantity and price, has one row per
+# line; its lines are summed into checks by transaction_id, which it needs instead of amount
+LINES_REQUIRED = ("date", "transaction_id")
+
+
+def required_columns(table: str, names: set[str]) -> tuple[str, ...]:
+    if table == "transactions" and ("line_amount" in names or {"quantity", "price"} <= names):
+        return LINES_REQUIRED
+    return REQUIRED[table]
+
+
 CODES: dict[tuple[str, str], tuple[str, ...]] = {
     ("points", "kind"): ("accrual", "redemption", "expiry", "adjustment"),
     ("campaigns", "group"): ("treatment", "control"),
     ("surveys", "question"): ("csat", "awareness", "motive", "nps"),
 }
-CONTACT_FIELDS = ("email", "phone", "first_name", "last_name")
+CONTACT_FIELDS = ("email", "phone", "first_name", "last_name", "full_name")
+# a word of a full name: text between spaces with a letter in it (RE2: \p{L} is any script's letter)
+_WORD = "[^" + WHITESPACE + "]*" + r"\p{L}" + "[^" + WHITESPACE + "]*"
 TRUE_WORDS = {"1", "true", "yes", "y", "да", "д", "t", "+", "1.0"}
 FALSE_WORDS = {"0", "false", "no", "n", "нет", "н", "f", "-", "0.0", ""}
 
@@ -67,7 +83,7 @@ def mapped_positions(header: list[Any], table: str, columns: dict[str, str],
     if names.duplicated().any():
         dupes = sorted(set(names[names.duplicated()]))
         raise DataError(file, f"several columns map to {', '.join(dupes)}", dupes[0])
-    missing = [c for c in REQUIRED[table] if c not in set(names)]
+    missing = [c for c in required_columns(table, set(names)) if c not in set(names)]
     if missing:
         expected_from = {canon: client for client, canon in columns.items()}
         hints = [f"{c} (mapped from {expected_from[c]!r})" if c in expected_from else c for c in missing]
@@ -94,7 +110,10 @@ def strip_contacts(customers: pd.DataFrame) -> pd.DataFrame:
     """Replace contact fields with has_email / has_phone / has_name flags (the seed's data completeness).
 
     has_email: an '@' with text on both sides; has_phone: at least 10 digits; has_name: first and last
-    name both present. The contact values themselves are dropped here.
+    name both present, or a full name (`full_name`, the one-column ФИО of Russian CRMs) of at least two
+    words, a word being text between spaces with a letter in it ("Иванов Иван", "Иванов И.И."; not
+    "Иванов", "Иванов-Петров" or "Иванов -"). has_name exists when the table has full_name or both
+    first_name and last_name. The contact values are dropped here.
     """
     frame = customers.copy()
     empty = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -107,9 +126,14 @@ def strip_contacts(customers: pd.DataFrame) -> pd.DataFrame:
         frame["has_email"] = valid.fillna(False).astype(bool)
     if "phone" in frame:
         frame["has_phone"] = phone.str.count(r"\d").fillna(0).ge(10).astype(bool)
+    named = pd.Series(False, index=frame.index)
     if "first_name" in frame and "last_name" in frame:
-        frame["has_name"] = ((first.str.strip().fillna("") != "")
-                             & (last.str.strip().fillna("") != "")).astype(bool)
+        named |= ((first.str.strip().fillna("") != "") & (last.str.strip().fillna("") != "")).astype(bool)
+    if "full_name" in frame:
+        words = pc.count_substring_regex(arrow_strings(frame["full_name"]), _WORD)
+        named |= pc.fill_null(words, 0).to_numpy(zero_copy_only=False) >= 2
+    if "full_name" in frame or ("first_name" in frame and "last_name" in frame):
+        frame["has_name"] = named.to_numpy(dtype=bool)
     return frame.drop(columns=[c for c in CONTACT_FIELDS if c in frame.columns])
 
 

@@ -5,6 +5,10 @@ section appears in the report. It is self-contained: images are embedded as data
 style is loaded from anywhere (nbconvert's templates link require.js and MathJax from a CDN and ignore
 `source_hidden`, nbconvert#506, so the page is built here from the notebook JSON). Markdown cells are
 shown in the run's language: their ``metadata.i18n.<language>`` text when they have one.
+
+In a partial run a section whose notebook failed is shown by its heading and its error in plain words
+(type and message, no traceback: the executed notebook in the bundle has the failing cell), not by
+what it showed before failing; the cover carries a banner naming the failed sections.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,8 @@ import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..run.context import PARTS, RUN_FILE
+from ..sections.registry import registered
+from ..text import catalogue
 from ..text.catalogue import DEFAULT_LANGUAGE
 from ..text.formats import format_date
 from . import summary
@@ -28,7 +35,8 @@ from .texts import frame_labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-SKIPPED_TAGS = {"parameters", "injected-parameters", "remove-output"}
+# papermill-error-cell-tag: the "An Exception was encountered" cell papermill puts atop a failed notebook
+SKIPPED_TAGS = {"parameters", "injected-parameters", "remove-output", "papermill-error-cell-tag"}
 
 
 def markdown_source(cell: nbformat.NotebookNode, language: str = DEFAULT_LANGUAGE) -> str:
@@ -89,27 +97,74 @@ def render_notebook(path: Path, language: str = DEFAULT_LANGUAGE) -> dict[str, s
     return {"anchor": anchor, "title": notebook_title(notebook, anchor, language), "html": "\n".join(blocks)}
 
 
+def notebook_error(notebook: nbformat.NotebookNode) -> str | None:
+    """The error a notebook stopped with, as "<type>: <message>" (no traceback), or None."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"{output.get('ename', '')}: {output.get('evalue', '')}".strip(": ")
+    return None
+
+
+def section_key(path: Path) -> str:
+    """The section key of a notebook ``NN_<key>.ipynb``."""
+    return path.stem.split("_", 1)[-1]
+
+
+def render_failed(path: Path, error: str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A section whose notebook failed: its heading (the section's title when no notebook was saved),
+    a notice and the error in plain words (the notebook's own error when it was saved, else `error`)."""
+    notebook = nbformat.read(path, as_version=4) if path.is_file() else None
+    titles = {section.key: section.title for section in registered()}
+    key = section_key(path)
+    fallback = catalogue.render(titles[key], language) if key in titles else key
+    title = fallback if notebook is None else notebook_title(notebook, fallback, language)
+    message = (None if notebook is None else notebook_error(notebook)) or error
+    notice = catalogue.render("partial.section_failed", language, notebook=f"notebooks/{path.name}")
+    body = (f"<h1>{html.escape(title)}</h1>\n<div class='failed'><p>{html.escape(notice)}</p>"
+            f"<pre class='error'>{html.escape(message)}</pre></div>")
+    return {"anchor": path.stem, "title": title, "html": body, "failed": True}
+
+
+def partial_banner(titles: list[str], language: str = DEFAULT_LANGUAGE) -> str:
+    """The cover's banner of a partial report naming the failed sections ("" when none failed)."""
+    quoted = [catalogue.render("partial.quoted", language, title=title) for title in titles]
+    if not quoted:
+        return ""
+    if len(quoted) == 1:
+        return catalogue.render("partial.banner_one", language, section=quoted[0])
+    return catalogue.render("partial.banner_many", language, sections=", ".join(quoted))
+
+
 def report_context(run_dir: Path, config: dict[str, Any], executed: list[Path],
-                   today: dt.date | None = None) -> dict[str, Any]:
-    """What templates/report.html.j2 needs: labels of the frame in the report's language, the cover,
-    the executive summary (tiles, findings), the sections and the appendices (see `summary`)."""
+                   today: dt.date | None = None, failed: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """What templates/report.html.j2 needs: labels of the frame in the report's language, the cover
+    (with the banner of a partial run), the executive summary (tiles, findings), the sections and the
+    appendices (see `summary`). `failed`: section key -> error of the sections whose notebook failed."""
     run = json.loads((run_dir / PARTS / RUN_FILE).read_text(encoding="utf-8"))
     language = config["language"]
     kpis = report_kpis(run_dir, config)
     frame = summary.report_frame(kpis, language)
+    failed = failed or {}
+    sections = [render_failed(p, failed[section_key(p)], language) if section_key(p) in failed
+                else render_notebook(p, language) for p in executed]
     return {
+        "partial": partial_banner([s["title"] for s in sections if s.get("failed")], language),
         "labels": frame_labels(language), "language": language, "client": config["name"],
         "currency": config["currency"], "period": frame["period"], "run_id": run["run_id"],
         "generated": format_date(today or dt.date.today(), language),
         "tiles": frame["tiles"], "findings": frame["findings"], "methodology": frame["methodology"],
-        "data_quality": frame["data_quality"], "sections": [render_notebook(p, language) for p in executed],
+        "data_quality": frame["data_quality"], "sections": sections,
     }
 
 
-def write_index_html(run_dir: Path, config: dict[str, Any], executed: list[Path]) -> Path:
+def write_index_html(run_dir: Path, config: dict[str, Any], executed: list[Path],
+                     failed: Mapping[str, str] | None = None) -> Path:
+    """index.html of the run (`failed`: section key -> error, see `report_context`)."""
     run_dir = Path(run_dir)
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    page = environment.get_template("report.html.j2").render(**report_context(run_dir, config, executed))
+    context = report_context(run_dir, config, executed, failed=failed)
+    page = environment.get_template("report.html.j2").render(**context)
     target = run_dir / "index.html"
     target.write_text(page, encoding="utf-8")
     return target

@@ -1,5 +1,6 @@
-"""The report frame's own texts: cover, headings, footer (``report.*``), the data-quality appendix
-(``dq.*``) and the headings of the methodology groups (``method.group.*``).
+"""The report frame's own texts: cover, headings, footer (``report.*``), a partial run's banner and
+failed sections (``partial.*``), the data-quality appendix (``dq.*``) and the headings of the
+methodology groups (``method.group.*``).
 
 The template (``templates/report.html.j2``) takes the ``report.*`` texts as `labels` (`frame_labels`).
 Tiles, findings and methodology entries are the sections' texts (their ``texts.py``).
@@ -62,6 +63,32 @@ register(
             "value": "Значение",
             "footer": "Подготовлено конвейером анализа программ лояльности",
             "confidential": "Конфиденциально: для внутреннего использования клиентом",
+        },
+    },
+)
+
+register(
+    "partial",
+    {
+        "en": {
+            "quoted": "“{title}”",
+            "banner_one": ("This report is partial: section {section} failed. Every other section is "
+                           "complete; the failed one shows its error."),
+            "banner_many": ("This report is partial: sections {sections} failed. Every other section is "
+                            "complete; the failed ones show their error."),
+            "section_failed": ("This section could not be computed: its notebook stopped with the error "
+                               "below. The other sections are not affected. The executed notebook, with "
+                               "the failing cell, is in the bundle: {notebook}."),
+        },
+        "ru": {
+            "quoted": "«{title}»",
+            "banner_one": ("Отчёт неполный: раздел {section} завершился ошибкой. Остальные разделы "
+                           "полные; у раздела с ошибкой показана её причина."),
+            "banner_many": ("Отчёт неполный: разделы {sections} завершились ошибкой. Остальные разделы "
+                            "полные; у разделов с ошибкой показана её причина."),
+            "section_failed": ("Этот раздел не удалось рассчитать: его блокнот остановился с ошибкой, "
+                               "приведённой ниже. Остальные разделы это не затронуло. Выполненный блокнот "
+                               "с ячейкой, где произошла ошибка, сохранён в комплекте: {notebook}."),
         },
     },
 )

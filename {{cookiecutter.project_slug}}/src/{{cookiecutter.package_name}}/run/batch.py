@@ -47,7 +47,7 @@ TIME_LIMIT_KEYS = ("execution_timeout", "notebook_timeout", "prepare_timeout")
 class BatchOptions:
     """How to run a batch: `workers` clients at a time on this machine (default: the number of cores),
     or on the Dask `scheduler` at that address; `only` these sections; `resume`: skip clients whose
-    latest complete bundle is up to date; `notebook_timeout`: seconds per notebook for every client
+    latest bundle is complete and up to date; `notebook_timeout`: seconds per notebook for every client
     (default: each client's run.notebook_timeout); `progress` in the terminal."""
 
     workers: int | None = None
@@ -95,7 +95,8 @@ def _comparable(config: dict[str, Any]) -> dict[str, Any]:
 
 def up_to_date_bundle(project_dir: Path, client: str, config: dict[str, Any],
                       only: Sequence[str] | None = None) -> Path | None:
-    """The client's latest complete bundle if re-running it would compute the same thing, else None.
+    """The client's latest bundle if it is complete and re-running it would compute the same thing,
+    else None (a latest bundle that is partial is re-run, whatever an older complete one holds).
 
     Same thing = its manifest's input hashes equal the current files' (prepare.input_hashes), its
     parameters equal the current merged config (time limits aside), and it ran every notebook asked for.
@@ -151,9 +152,9 @@ def run_batch(project_dir: Path, clients: Sequence[str] | None = None, options: 
             _run_locally(project_dir, todo, options, (report, outcomes))
         result = BatchResult(batch_id, folder, [outcomes[name] for name in names])
         write_summary(result, project_dir)
-        failed = len(result.failed)
-        report.line(f"batch {batch_id}: {len(names) - failed} of {len(names)} clients ok; "
-                    f"summary in {folder}")
+        failed, partial = len(result.failed), len(result.partial)
+        report.line(f"batch {batch_id}: {len(names) - failed - partial} of {len(names)} clients ok, "
+                    f"{partial} partial, {failed} failed; summary in {folder}")
     finally:
         report.close()
     return result

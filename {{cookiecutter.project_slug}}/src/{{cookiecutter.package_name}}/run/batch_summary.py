@@ -1,6 +1,7 @@
 """What a batch shows and leaves: progress per client and notebook (`Progress`: terminal and
 batch.log) and the summary (client, status, seconds, bundle, first error line) as text,
-summary.csv and summary.html."""
+summary.csv and summary.html. A client's status is complete, partial (a section failed, the bundle
+is published), failed or skipped (up to date, `--resume`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .runner import COMPLETE, FAILED
+from .runner import COMPLETE, FAILED, PARTIAL
 from .supervise import ClientOutcome
 
 SKIPPED = "skipped"
@@ -31,8 +32,13 @@ class BatchResult:
         return [o for o in self.outcomes if o.status == FAILED]
 
     @property
+    def partial(self) -> list[ClientOutcome]:
+        return [o for o in self.outcomes if o.status == PARTIAL]
+
+    @property
     def ok(self) -> bool:
-        return not self.failed
+        """Every client complete or up to date."""
+        return not self.failed and not self.partial
 
 
 class Progress:
@@ -83,6 +89,9 @@ class Progress:
     def finished(self, outcome: ClientOutcome) -> None:
         if outcome.status == FAILED:
             self.line(f"[{outcome.client}] FAILED after {outcome.seconds:.1f} s: {outcome.error}")
+        elif outcome.status == PARTIAL:
+            self.line(f"[{outcome.client}] PARTIAL in {outcome.seconds:.1f} s: {outcome.bundle}; "
+                      f"{outcome.error}")
         elif outcome.status == SKIPPED:
             self.line(f"[{outcome.client}] skipped: {outcome.bundle} is up to date")
         else:
@@ -104,6 +113,7 @@ SUMMARY_COLUMNS = ("client", "status", "seconds", "bundle", "error")
 SUMMARY_STYLE = ("body { font-family: sans-serif; margin: 2em } table { border-collapse: collapse } "
                  "td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left } "
                  "td.n { text-align: right } tr.failed td { background: #fde2e2 } "
+                 "tr.partial td { background: #fff4d6 } "
                  "tr.skipped td { color: #666 }")
 
 
@@ -149,13 +159,14 @@ def write_summary(result: BatchResult, project_dir: Path) -> tuple[Path, Path]:
         body.append(f'<tr class="{r["status"]}"><td>{html.escape(r["client"])}</td>'
                     f'<td>{r["status"]}</td><td class="n">{r["seconds"]:.1f}</td><td>{bundle}</td>'
                     f'<td>{html.escape(r["error"])}</td></tr>')
-    counts = {s: sum(r["status"] == s for r in rows) for s in (COMPLETE, SKIPPED, FAILED)}
+    counts = {s: sum(r["status"] == s for r in rows) for s in (COMPLETE, PARTIAL, SKIPPED, FAILED)}
     header = "".join(f"<th>{c}</th>" for c in SUMMARY_COLUMNS)
     html_path.write_text(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
         f"<title>Batch {result.batch_id}</title><style>{SUMMARY_STYLE}</style></head>\n"
         f"<body><h1>Batch {result.batch_id}</h1>\n"
-        f"<p>{counts[COMPLETE]} complete, {counts[SKIPPED]} skipped (up to date), {counts[FAILED]} failed. "
+        f"<p>{counts[COMPLETE]} complete, {counts[PARTIAL]} partial, {counts[SKIPPED]} skipped (up to date), "
+        f"{counts[FAILED]} failed. "
         "Log: <a href=\"batch.log\">batch.log</a></p>\n"
         f"<table><tr>{header}</tr>\n" + "\n".join(body) + "\n</table></body></html>\n",
         encoding="utf-8")

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 # Working files of a run inside its bundle folder; removed when the bundle is complete.
 PARTS = ".parts"
 RUN_FILE = "run.json"
+# Output metadata of a shown table or chart: what it was saved as ("tables/<name>", "figures/<name>"),
+# so the report can leave out what a section that failed saved before failing.
+SAVED_AS = "saved_as"
 
 
 def open_run(client: str = "demo", run_dir: str = "", project_dir: str | None = None) -> RunContext:
@@ -152,7 +155,7 @@ class RunContext:
         shown = frame.head(max_rows)
         note = (" " + self.render(Text(common.FIRST_ROWS, {"shown": max_rows, "rows": len(frame)}))
                 if len(frame) > max_rows else "")
-        _display_html(_table_html(shown, caption + note, language, name))
+        _display_html(_table_html(shown, caption + note, language, name), {SAVED_AS: f"tables/{name}"})
 
     def show_figure(self, figure: Any, name: str, caption: str = "") -> None:
         """Save a matplotlib figure as figures/<name>.png, show it, and close it. In a Russian run its
@@ -166,7 +169,7 @@ class RunContext:
             folder = self.run_dir / "figures"
             folder.mkdir(exist_ok=True)
             (folder / f"{name}.png").write_bytes(png)
-        _display_figure(png, _word(caption, self.language))
+        _display_figure(png, _word(caption, self.language), {SAVED_AS: f"figures/{name}"})
         plt.close(figure)
 
     def say(self, markdown_text: str, /, **fields: Any) -> None:
@@ -326,10 +329,10 @@ def translate_figure(figure: Any, language: str, context: str = "") -> None:
             artist.set_text(translated)
 
 
-def _display_html(html: str) -> None:
+def _display_html(html: str, metadata: dict[str, str] | None = None) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(html))
+    display(HTML(html), metadata=metadata)
 
 
 FIGURE_DPI = 110
@@ -384,10 +387,10 @@ def _freeze_date_ticks(figure: Any) -> None:
                 axis.set_major_formatter(FixedFormatter(labels))
 
 
-def _display_figure(png: bytes, caption: str) -> None:
+def _display_figure(png: bytes, caption: str, metadata: dict[str, str] | None = None) -> None:
     """Show PNG bytes whatever matplotlib backend is active (papermill, JupyterLab, Agg)."""
     from IPython.display import Image, display
 
     if caption:
         _display_html(f"<p class='caption'>{caption}</p>")
-    display(Image(data=png, format="png"))
+    display(Image(data=png, format="png"), metadata=metadata)

@@ -4,6 +4,7 @@ several notebooks (`SharedKernel`)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -122,9 +123,22 @@ class SharedKernel:
         return {"km": self.manager} if self.enabled else {}
 
     def reset(self) -> None:
-        """Clear the namespace a previous notebook left (nothing to do before the first)."""
+        """Clear the namespace a previous notebook left (nothing to do before the first); a kernel that
+        notebook killed (a crash, `os._exit`) is replaced by a new one, so the next notebook runs."""
         if self.enabled and self.manager.has_kernel:
-            asyncio.run(self._run_silently("%reset -f"))
+            if asyncio.run(self.manager.is_alive()):
+                asyncio.run(self._run_silently("%reset -f"))
+            else:
+                self._replace()
+
+    def _replace(self) -> None:
+        """A new kernel, with its own manager (ports, connection file), for a dead one."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        with contextlib.suppress(Exception):  # dead already: only its files and sockets are left
+            asyncio.run(self.manager.shutdown_kernel(now=True))
+        self.manager = AsyncKernelManager(kernel_name=self.kernel_name)
+        asyncio.run(self._start())
 
     async def _run_silently(self, code: str) -> None:
         client = self.manager.client()

@@ -2,10 +2,16 @@
 
 The sections and their notebooks come from the registry (`sections.registered()`): section
 ``NN``/``key`` runs ``notebooks/NN_<key>.ipynb``. The bundle is written into
-`reports/<client>/.<run_id>.partial/` and renamed to `reports/<client>/<run_id>/` only when every
-notebook and the report step succeeded. A failed run is renamed to `<run_id>.failed/` with the
-partially executed notebook (its error in the failing cell) and a manifest saying `failed`, so a
-half-written bundle never looks complete.
+`reports/<client>/.<run_id>.writing/` and renamed to `reports/<client>/<run_id>/` once the report is
+built, so a half-written bundle never looks published.
+
+A failing section never costs the others: every notebook runs whatever another one did. The run's
+status (manifest.json) is `complete` when every notebook ran (a section that skips parts, or all of
+itself, with a reason still ran), `partial` when some failed but at least one ran: the bundle is
+published all the same, the failed sections shown in the report with their error and their kpis.json
+blocks null. A run is `failed` when no notebook ran or the report could not be built: it is renamed
+to `<run_id>.failed/` with the executed notebooks (the error in the failing cell) and a manifest
+saying `failed`. A run whose inputs cannot be read raises before anything is written.
 """
 
 from __future__ import annotations
@@ -45,7 +51,8 @@ from .kernels import (  # noqa: F401  (ensure_kernel, kernel_count: part of the 
 
 KEY_PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "scipy", "statsmodels", "scikit-learn",
                 "lifetimes", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel", "openpyxl")
-COMPLETE, FAILED = "complete", "failed"
+COMPLETE, PARTIAL, FAILED = "complete", "partial", "failed"
+STAGING_SUFFIX = ".writing"  # reports/<client>/.<run_id>.writing/: a run being written
 
 Log = Callable[[str], None]
 EventSink = Callable[[str, dict[str, Any]], None]
@@ -157,7 +164,7 @@ def package_versions() -> dict[str, str | None]:
 
 
 def latest_bundle(project_dir: Path, client: str) -> Path | None:
-    """The newest complete bundle of `client`, or None."""
+    """The newest published bundle of `client` (complete or partial: see its manifest), or None."""
     folder = Path(project_dir) / "reports" / client
     complete = [p for p in folder.glob("[0-9]*") if p.is_dir() and "." not in p.name
                 and (p / "manifest.json").is_file()]
@@ -224,8 +231,8 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
             _release_memory()  # the raw text read is garbage now; the kernels need the memory
         log(f"[{client}] inputs "
             f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
-        count = options.kernels or kernel_count(config, prepared.rows_read.get("transactions"),
-                                                len(sections))
+        checks = (prepared.lines or {}).get("checks") or prepared.rows_read.get("transactions")
+        count = options.kernels or kernel_count(config, checks, len(sections))
         shared = [first] + [SharedKernel(kernel, enabled=share, cwd=cwd) for _ in range(count - 1)]
         warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]
         run = _Run(project_dir, client, options, config, prepared, sections, log, emit, started, clock)
@@ -250,12 +257,11 @@ class _Run:
     started: dt.datetime
     clock: float
     run_id: str = field(default_factory=new_run_id)
-    errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     bar: Any = None
 
     def __post_init__(self) -> None:
-        self.staging = self.project_dir / "reports" / self.client / f".{self.run_id}.partial"
+        self.staging = self.project_dir / "reports" / self.client / f".{self.run_id}{STAGING_SUFFIX}"
         self.results = [NotebookResult(s.name) for s in self.sections]
         self.queue = list(enumerate(self.sections))
 
@@ -284,16 +290,21 @@ class _Run:
         for extra in shared[1:]:
             extra.close()
         self.bar.close()
-        error = self.errors[0] if self.errors else None
-        pdf_note = None
-        if error is None:
+        pdf_note, error = None, None
+        if any(result.status == "ok" for result in self.results):
             pdf_note, error = self.report()
+        else:  # nothing to report
+            error = self.failures()[0] if self.failures() else "no notebook ran"
         return self.finish(error, pdf_note)
+
+    def failures(self) -> list[str]:
+        """"<notebook>: <error>" of every failed notebook, in run order."""
+        return [f"{r.notebook}: {r.error}" for r in self.results if r.status == "failed"]
 
     # --- notebooks, side by side in the shared kernels
     def next_section(self) -> tuple[int, SectionNotebook] | None:
-        with self.lock:  # after a failure no new notebook starts; the running ones finish
-            return self.queue.pop(0) if self.queue and not self.errors else None
+        with self.lock:  # a failed notebook stops nothing: every section runs
+            return self.queue.pop(0) if self.queue else None
 
     def work(self, kernel: SharedKernel, warm: Any) -> None:
         while (item := self.next_section()) is not None:
@@ -322,12 +333,10 @@ class _Run:
                 **kernel.engine_kwargs,
             )
             result.status = "ok"
-        except Exception as exc:  # noqa: BLE001 - a failed notebook fails this run, not the caller
+        except Exception as exc:  # noqa: BLE001 - a failed notebook fails its section, not the run
             result.status, result.error = "failed", first_line(exc)
         result.seconds = round(time.perf_counter() - tick, 2)
         with self.lock:
-            if result.error:
-                self.errors.append(f"{section.name}: {result.error}")
             self.log(f"[{self.client}] {section.name}: {result.status} in {result.seconds:.1f} s")
             self.emit("notebook_done", asdict(result))
             self.bar.update()
@@ -338,16 +347,21 @@ class _Run:
         from ..report import bundle
 
         self.emit("report", {})
+        failed = {s.key: r.error or "" for s, r in zip(self.sections, self.results, strict=True)
+                  if r.status == "failed"}
         try:
             pdf_note = bundle.build_bundle(self.staging, self.config, [s.path for s in self.sections],
-                                           order=[s.key for s in self.sections])
+                                           order=[s.key for s in self.sections], failed=failed)
         except Exception as exc:  # noqa: BLE001 - a failed report fails the run with its reason
             return None, f"report: {first_line(exc)}"
         self.log(f"[{self.client}] {pdf_note}")
         return pdf_note, None
 
     def finish(self, error: str | None, pdf_note: str | None) -> RunResult:
-        status = FAILED if error else COMPLETE
+        """Write the manifest and publish the bundle (complete, partial) or set it aside (failed)."""
+        failures = self.failures()
+        status = FAILED if error else PARTIAL if failures else COMPLETE
+        error = error or ("; ".join(failures) if failures else None)
         seconds = round(time.perf_counter() - self.clock, 2)
         prepared = self.prepared
         manifest = {
@@ -361,10 +375,12 @@ class _Run:
         }
         (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                                     encoding="utf-8")
-        if not error:
+        if status != FAILED:
             shutil.rmtree(self.staging / PARTS)
-        final = self.staging.with_name(f"{self.run_id}.failed" if error else self.run_id)
+        final = self.staging.with_name(f"{self.run_id}.failed" if status == FAILED else self.run_id)
         self.staging.rename(final)
-        if error:
+        if status == FAILED:
             self.log(f"[{self.client}] FAILED: {error}; executed notebooks kept in {final}")
+        elif status == PARTIAL:
+            self.log(f"[{self.client}] PARTIAL: {error}; the other sections are in {final}")
         return RunResult(self.client, self.run_id, status, final, seconds, self.results, error)

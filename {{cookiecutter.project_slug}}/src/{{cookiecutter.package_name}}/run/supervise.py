@@ -5,7 +5,7 @@ finished, report being built) as a line on its stdout; the supervisor passes the
 gives every step at most `notebook_timeout` seconds (reading the inputs before the first notebook:
 `prepare_timeout`). A step that overruns (a hung kernel, a notebook stuck in a loop, papermill waiting
 on a dead kernel: nteract/papermill#125, #705) gets the child and all its descendants, kernel
-included, killed; the client is reported failed with the reason and its partial bundle is kept as
+included, killed; the client is reported failed with the reason and its half-written bundle is kept as
 `<run_id>.failed/`. A child that dies by itself (killed by the OOM killer, a segfault) is reported as
 that client's failure too; the other clients never notice, because no process is shared between
 clients.
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .kernels import first_line, with_package_on_path
-from .runner import FAILED, run_client
+from .runner import FAILED, STAGING_SUFFIX, run_client
 
 EVENT_PREFIX = "@@loyalty-batch "
 POLL_SECONDS = 0.5
@@ -46,10 +46,10 @@ class ClientOutcome:
     """One line of the batch summary."""
 
     client: str
-    status: str  # complete | failed | skipped
+    status: str  # complete | partial | failed | skipped
     seconds: float = 0.0
-    bundle: str | None = None  # absolute path of the bundle (complete, .failed or the reused one)
-    error: str | None = None  # first line of the reason it failed
+    bundle: str | None = None  # absolute path of the bundle (complete, partial, .failed or the reused one)
+    error: str | None = None  # first line of the reason it failed (partial: of each failed notebook)
     notebooks: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -135,7 +135,7 @@ def _abandon(staging: str | None, client: str, error: str, notebooks: list[dict[
     if not staging or not Path(staging).is_dir():
         return None
     folder = Path(staging)
-    run_id = folder.name.removeprefix(".").removesuffix(".partial")
+    run_id = folder.name.removeprefix(".").removesuffix(STAGING_SUFFIX)
     steps = list(notebooks)
     if current and current.endswith(".ipynb") and current not in {n["notebook"] for n in steps}:
         steps.append({"notebook": current, "status": FAILED, "seconds": None, "error": error})
@@ -264,8 +264,9 @@ def supervise(project_dir: str | Path, client: str, only: Sequence[str] | None =
     Steps: starting and reading the inputs (`prepare_timeout`, default `notebook_timeout`), then each
     notebook and the report (`notebook_timeout` each).
 
-    Never raises for the client's own failures (bad input, failed notebook, timeout, dead worker): they
-    come back as status "failed" with the first line of the reason. Top-level and picklable (Dask).
+    Never raises for the client's own failures (bad input, timeout, dead worker): they come back as
+    status "failed" with the first line of the reason; failed notebooks in a run that published its
+    bundle come back as "partial". Top-level and picklable (Dask).
     """
     clock = time.perf_counter()
     args = {"project": str(project_dir), "client": client, "only": list(only or [])}

@@ -3,6 +3,11 @@
 `registered()` imports every sub-package of `sections` (each registers itself on import) and returns
 the sections in run order. The runner takes the notebooks, the report its tiles, findings and
 methodology, kpis.json its blocks, and the input checks their requirements from here.
+
+Input checks: a section's `inputs(ctx)` calls ``check(REQUIRES, tables)`` once; the `Unmet` it gets
+says, for the whole section or for each of its steps, why it cannot run (a catalogue `Text`, see
+`core.conditions`). A step asks ``unmet.reason("<step>")`` first and, when there is one, shows it as
+its skip reason and leaves its kpis.json keys None (the same keys as when it runs).
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
+from ..core import conditions
 from ..text.catalogue import Text
 
 KpiReader = Mapping[str, Any]  # the merged kpis dict, as written to kpis.json
@@ -30,6 +38,49 @@ class Requirement:
     columns: tuple[str, ...] = ()
     condition: str | None = None
     steps: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.condition is not None and self.condition not in conditions.CONDITIONS:
+            raise ValueError(f"unknown content condition {self.condition!r}; known: "
+                             f"{', '.join(conditions.CONDITIONS)}")
+
+    def missing(self, tables: Mapping[str, pd.DataFrame | None]) -> Text | None:
+        """Why this requirement is not met by `tables` (None when it is)."""
+        return conditions.missing(tables, self.table, self.columns, self.condition)
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """Why a section, or some of its steps, cannot run: `section` for the whole section (None: it
+    can), `steps` {step name: reason} for the steps whose own requirements fail."""
+
+    section: Text | None = None
+    steps: Mapping[str, Text] = field(default_factory=dict)
+
+    def reason(self, step: str) -> Text | None:
+        """Why `step` cannot run: the section's reason, else the step's own; None when it can."""
+        return self.section if self.section is not None else self.steps.get(step)
+
+
+def check(requires: tuple[Requirement, ...], tables: Mapping[str, pd.DataFrame | None]) -> Unmet:
+    """The requirements of a section checked once against its tables: the first unmet requirement
+    of the whole section, and per step the first unmet requirement naming it. A table the section
+    did not load counts as not provided."""
+    section: Text | None = None
+    steps: dict[str, Text] = {}
+    for requirement in requires:
+        if section is not None and not requirement.steps:
+            continue
+        if requirement.steps and all(step in steps for step in requirement.steps):
+            continue
+        reason = requirement.missing(tables)
+        if reason is None:
+            continue
+        if not requirement.steps:
+            section = reason
+        for step in requirement.steps:
+            steps.setdefault(step, reason)
+    return Unmet(section, steps)
 
 
 @dataclass(frozen=True)

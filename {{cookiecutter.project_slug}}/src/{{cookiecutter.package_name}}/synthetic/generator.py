@@ -10,6 +10,7 @@ transactions.csv  cp1251, dates ``%d.%m.%Y %H:%M``, Russian headers: Дата ч
                   (empty = anonymous check); Магазин; Регион; Сумма (check total before points, 2 decimals,
                   negative = return); Кол-во товаров; Скидка (promo discount already deducted from Сумма);
                   Карта (1 = the check was identified by the loyalty card); Начислено баллов; Списано баллов.
+                  With ``lines=True``: the same checks as receipt lines, one row per line (lines.py).
 customers.csv     utf-8, dates ``%d.%m.%Y``: client_id; reg_date; loyalty_join_date (empty = not a member);
                   tier (value tier high / middle / low = tertile of the customer's latent expected spend per
                   day); region; email; phone; first_name; last_name; unsubscribe_date (opt-out of mailings,
@@ -100,7 +101,14 @@ from .simulate import Simulation, segments, simulate_checks, simulate_customers,
 from .surveys import simulate_nps, simulate_surveys
 from .timeline import Calendar
 from .truth import jsonable, params_truth, realised
-from .writers import write_campaigns, write_customers, write_points, write_simple, write_transactions
+from .writers import (
+    write_campaigns,
+    write_customers,
+    write_points,
+    write_simple,
+    write_transaction_lines,
+    write_transactions,
+)
 
 # truth.json's "generator": the module name it has always carried (sample.py before the split), kept so
 # that the same seed writes byte-identical files
@@ -124,6 +132,7 @@ class Scenario:
     dirt: bool = False
     today: str | None = None
     params: Mapping[str, Any] | None = None
+    lines: bool = False  # transactions.csv as receipt lines (synthetic/lines.py): the same checks
 
 
 def generate(out_dir: Path, scenario: Scenario | None = None, **fields: Any) -> dict:
@@ -137,8 +146,14 @@ def generate(out_dir: Path, scenario: Scenario | None = None, **fields: Any) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     sim = _simulate(scenario)
     cust, cal = sim.cust, sim.cal
+    lines = None
+    if scenario.lines:
+        written, checks = write_transaction_lines(out_dir, sim.checks, sim.dirt_rows, cust, cal,
+                                                  scenario.seed)
+        lines = {"lines": written, "checks": checks}
     rows = {
-        "transactions": write_transactions(out_dir, sim.checks, sim.dirt_rows, cust, cal),
+        "transactions": lines["lines"] if lines else write_transactions(out_dir, sim.checks, sim.dirt_rows,
+                                                                         cust, cal),
         "customers": write_customers(out_dir, cust, sim.contacts, cal),
         "points": write_points(out_dir, sim.ledger, cust, cal),
         "nps": write_simple(out_dir / "nps.csv", sim.nps, cust, cal),
@@ -151,6 +166,8 @@ def generate(out_dir: Path, scenario: Scenario | None = None, **fields: Any) -> 
         "params": params_truth(sim.p, cal, scenario.n_customers, scenario.seed, scenario.dirt),
         "realised": realised(rows, sim),
     }
+    if lines:
+        truth["realised"]["lines"] = lines
     truth = jsonable(truth)
     with open(out_dir / "truth.json", "w", encoding="utf-8") as fh:
         json.dump(truth, fh, ensure_ascii=False, indent=2)

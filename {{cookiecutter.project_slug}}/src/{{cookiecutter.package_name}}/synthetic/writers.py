@@ -6,8 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .lines import LINE_HEADER, split_lines
 from .params import CAMPAIGN_GROUPS, MINUTES_PER_DAY, POINT_OPERATIONS, TIERS
 from .timeline import Calendar
+
+# columns of the check file shared between a check's receipt lines -> split_lines' key
+LINE_SHARED = {"Скидка": "discount", "Начислено баллов": "earned", "Списано баллов": "redeemed"}
 
 
 def to_money(hundredths: np.ndarray) -> np.ndarray:
@@ -57,15 +61,25 @@ def _write_table(path: Path, columns: dict[str, np.ndarray], encoding: str = "ut
     return n
 
 
-def write_transactions(out_dir: Path, ch: dict, dirt_rows: dict | None, cust: dict,
-                       cal: Calendar) -> int:
+def ordered_checks(ch: dict, dirt_rows: dict | None) -> tuple[dict, np.ndarray]:
+    """The rows of transactions.csv in file order (dirt included) and which are exact duplicates."""
     rows = {k: ch[k] for k in ch}
     is_dup = np.zeros(ch["day"].size, bool)
     if dirt_rows is not None:
         rows = {k: np.concatenate([ch[k], dirt_rows[k]]) for k in ch}
         is_dup = np.concatenate([is_dup, dirt_rows["kind"] == "duplicate"])
     order = np.lexsort((is_dup, rows["number"], rows["minute"], rows["day"]))
-    rows = {k: v[order] for k, v in rows.items()}
+    return {k: v[order] for k, v in rows.items()}, is_dup[order]
+
+
+def write_transactions(out_dir: Path, ch: dict, dirt_rows: dict | None, cust: dict,
+                       cal: Calendar) -> int:
+    rows, _ = ordered_checks(ch, dirt_rows)
+    return _write_table(out_dir / "transactions.csv", check_columns(rows, cust, cal), encoding="cp1251")
+
+
+def check_columns(rows: dict, cust: dict, cal: Calendar) -> dict[str, np.ndarray]:
+    """The columns of transactions.csv (header -> values) for checks in file order."""
     minute_text = np.array([f" {m // 60:02d}:{m % 60:02d}" for m in range(MINUTES_PER_DAY)],
                            dtype=object)
     store = rows["store"]
@@ -82,7 +96,27 @@ def write_transactions(out_dir: Path, ch: dict, dirt_rows: dict | None, cust: di
         "Начислено баллов": _money_text(rows["earned"]),
         "Списано баллов": _money_text(rows["redeemed"]),
     }
-    return _write_table(out_dir / "transactions.csv", columns, encoding="cp1251")
+    return columns
+
+
+def write_transaction_lines(out_dir: Path, ch: dict, dirt_rows: dict | None, cust: dict, cal: Calendar,
+                            seed: int) -> tuple[int, int]:
+    """transactions.csv as receipt lines (synthetic/lines.py); returns (lines, checks) written."""
+    rows, is_dup = ordered_checks(ch, dirt_rows)
+    rows = {k: v[~is_dup] for k, v in rows.items()}
+    split = split_lines(rows, seed)
+    columns = {}
+    for name, values in check_columns(rows, cust, cal).items():
+        if name == "Сумма":
+            columns[LINE_HEADER[0]] = split["quantity"]
+            columns[LINE_HEADER[1]] = _money_text(split["price_kop"])
+            columns[LINE_HEADER[2]] = _money_text(split["line_kop"])
+        elif name in LINE_SHARED:
+            columns[name] = _money_text(split[LINE_SHARED[name]])
+        elif name != "Кол-во товаров":
+            columns[name] = values[split["check"]]
+    written = _write_table(out_dir / "transactions.csv", columns, encoding="cp1251")
+    return written, int(np.count_nonzero(~is_dup))
 
 
 def _day_or_blank(cal: Calendar, days: np.ndarray) -> np.ndarray:

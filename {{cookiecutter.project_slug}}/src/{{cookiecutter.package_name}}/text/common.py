@@ -3,7 +3,8 @@ helper sentences of the notebook context (a skipped step, a shortened table).
 
 Templates (namespace ``common``): ``common.skipped`` ("**Skipped:** {reason}"), ``common.first_rows``
 (the note under a table shown shortened), ``common.membership_unknown`` (the skip reason of every
-member part when membership is unknown, see `core.membership`).
+member part when membership is unknown, see `core.membership`), ``common.skip.*`` (the reasons of
+`core.conditions`: a table, a column or a content a section needs is missing).
 
 Labels: the group labels of `core.membership` (members, non_members, anonymous, identified), the
 canonical tables and columns of the data contract, and a few words used in many tables (share,
@@ -19,6 +20,8 @@ NAMESPACE = "common"
 SKIPPED = "common.skipped"
 FIRST_ROWS = "common.first_rows"
 MEMBERSHIP_UNKNOWN = "common.membership_unknown"
+# skip reasons of `core.conditions`: why a section or a step cannot run on the tables it was given
+SKIP = "common.skip"
 
 TEMPLATES = {
     "en": {
@@ -26,12 +29,55 @@ TEMPLATES = {
         "first_rows": "(first {shown:number} of {rows:number} rows)",
         "membership_unknown": ("membership is unknown: the customers table has no join dates "
                                "(joined_program_at) and the checks carry no loyalty_card flag"),
+        "skip.no_table": "No {table} table was provided.",
+        "skip.empty_table": "The {table} table has no rows (in the analysed period).",
+        "skip.no_columns": "The {table} table has no {columns} column.",
+        "skip.no_customer_ids": ("The checks carry no customer id (no customer_id column, a store-level "
+                                 "export): customer analyses need identified checks."),
+        "skip.all_anonymous": ("Every check is anonymous (customer_id is empty on all of them): customer "
+                               "analyses need identified checks."),
+        "skip.no_anonymous": "No check is anonymous: every check carries a customer id.",
+        "skip.no_members": ("Nobody in the data is a program member (no join dates and no loyalty-card "
+                            "checks): member comparisons are not possible."),
+        "skip.all_members": ("Every identified customer is a program member: there are no non-members to "
+                             "compare with."),
+        "skip.no_repeat_buyers": ("No customer bought on more than one day: repeat purchasing cannot be "
+                                  "measured."),
+        "skip.single_customer": ("The checks carry one customer id only: comparisons between customers are "
+                                 "not possible."),
+        "skip.one_month": "The checks cover one calendar month only: changes over time need at least two.",
+        "skip.one_store": "The checks come from one store only: there is nothing to compare between stores.",
+        "skip.no_control": ("No campaign has a control group: a campaign's effect cannot be measured "
+                            "without one."),
+        "skip.no_points": "No points ledger and no points columns on the checks.",
     },
     "ru": {
         "skipped": "**Пропущено:** {reason}",
         "first_rows": "(первые {shown:number} из {rows:number} строк)",
         "membership_unknown": ("членство в программе неизвестно: в таблице клиентов нет дат вступления "
                                "(joined_program_at), а чеки не отмечены флагом loyalty_card"),
+        "skip.no_table": "Таблица «{table}» не предоставлена.",
+        "skip.empty_table": "В таблице «{table}» нет строк (за анализируемый период).",
+        "skip.no_columns": "В таблице «{table}» нет столбца {columns}.",
+        "skip.no_customer_ids": ("В чеках нет идентификатора клиента (столбца customer_id нет, выгрузка по "
+                                 "магазинам): клиентский анализ требует идентифицированных чеков."),
+        "skip.all_anonymous": ("Все чеки анонимные (customer_id пуст во всех): клиентский анализ требует "
+                               "идентифицированных чеков."),
+        "skip.no_anonymous": "Анонимных чеков нет: у каждого чека есть идентификатор клиента.",
+        "skip.no_members": ("В данных нет ни одного участника программы (нет дат вступления и чеков по "
+                            "карте лояльности): сравнение участников невозможно."),
+        "skip.all_members": ("Все идентифицированные клиенты участвуют в программе: сравнивать не с "
+                             "кем."),
+        "skip.no_repeat_buyers": ("Ни один клиент не покупал больше чем в один день: повторные покупки "
+                                  "измерить нельзя."),
+        "skip.single_customer": ("В чеках только один идентификатор клиента: сравнение клиентов "
+                                 "невозможно."),
+        "skip.one_month": ("Чеки охватывают только один календарный месяц: для изменений во времени нужно "
+                           "хотя бы два."),
+        "skip.one_store": "Все чеки из одного магазина: сравнивать магазины не с чем.",
+        "skip.no_control": ("Ни у одной кампании нет контрольной группы: без неё эффект кампании не "
+                            "измерить."),
+        "skip.no_points": "Нет ни журнала баллов, ни баллов в чеках.",
     },
 }
 

@@ -23,7 +23,8 @@ import yaml
 from {{ cookiecutter.package_name }}.ingest.read import load_table
 from {{ cookiecutter.package_name }}.sections import clv
 from {{ cookiecutter.package_name }}.sections.clv import data, validation, valuation
-from {{ cookiecutter.package_name }}.sections.clv.models import base, bgnbd, gamma_gamma, hypergeometric, pareto_nbd
+from {{ cookiecutter.package_name }}.sections.clv.models import base, bgnbd, gamma_gamma, hypergeometric, nbd, pareto_nbd
+from {{ cookiecutter.package_name }}.sections.steps import Say
 from {{ cookiecutter.package_name }}.synthetic.clv_simulator import simulate_transactions
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -370,8 +371,87 @@ def test_convergence_error_becomes_a_clear_message(monkeypatch):
 
     monkeypatch.setattr(lifetimes.BetaGeoFitter, "fit", fail)
     summary = data.rfm_summary(data.purchase_log(simulate_transactions(200, seed=1)), "2024-12-31")
-    with pytest.raises(base.ClvError, match="BG/NBD did not converge; a larger clv.penalizer_coef"):
+    # the data have dropout (the bounded search beats the no-dropout boundary): a failure, not an answer
+    with pytest.raises(base.ClvError, match="^BG/NBD did not converge$"):
         bgnbd.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    x, t_x, big_t, weights = base.patterns(summary["frequency"], summary["recency"], summary["T"])
+    assert bgnbd.best_log_likelihood(x, t_x, big_t, weights) > nbd.fit_nbd(x, t_x, big_t)[2] + 1
+
+
+def test_advice_names_only_settings_that_differ_from_the_current_ones():
+    weekly = clv.Settings(time_unit="W", penalizer_coef=0.001)
+    error = base.ClvError("bgnbd_no_convergence")
+    assert clv.section.failure_reason(error, weekly).render() == (
+        "BG/NBD did not converge; a clv.penalizer_coef larger than 0.001 may help")
+    daily = clv.Settings(time_unit="D", penalizer_coef=0.0)
+    assert clv.section.failure_reason(error, daily).render() == (
+        "BG/NBD did not converge; weekly time units (clv.time_unit: W) or an L2 penalty "
+        "(clv.penalizer_coef above 0) may help")
+    assert clv.section.failure_reason(error, daily).render("ru") == (
+        "BG/NBD не сошлась; может помочь недельная единица времени (clv.time_unit: W) или штраф L2 "
+        "(clv.penalizer_coef больше 0)")
+    thin = base.NotEnoughDataError("gamma_gamma_not_enough", repeat=3, needed=30)
+    assert clv.section.failure_reason(thin, daily) == thin.text  # no setting helps thin data
+
+
+# --- no detectable dropout: the optimum on the boundary ------------------------------------------------
+
+NO_DROPOUT = {"beta": 1e12}  # planted dropout rate mu ~ Gamma(0.7, 1e12): nobody leaves in two years
+
+
+@pytest.fixture(scope="module")
+def no_dropout():
+    """The section on 400 simulated customers who never drop out (Pareto/NBD r 0.8, alpha 30 days)."""
+    transactions = simulate_transactions(400, pareto_nbd=NO_DROPOUT, seed=1)
+    return run_section(transactions, defaults(), (pd.Timestamp("2023-01-01"), pd.Timestamp("2024-12-31")))
+
+
+def test_no_dropout_is_reported_with_its_parameters_not_as_a_failure(no_dropout):
+    models = no_dropout.steps["fits"]["models"]
+    assert isinstance(models["bgnbd"], bgnbd.BGNBDNoDropout)
+    assert isinstance(models["pareto_nbd"], pareto_nbd.ParetoNBDNoDropout)
+    assert no_dropout.steps["fits"]["failures"] == {}
+    params = no_dropout.headline["model_params"]
+    assert (params["bgnbd"]["a"], params["bgnbd"]["b"]) == (0.0, None)
+    assert (params["pareto_nbd"]["s"], params["pareto_nbd"]["beta"]) == (0.0, None)
+    # both reduce to the same NBD; near the planted purchase process (r 0.8, 0.8 / 30 a day)
+    for key in ("r", "alpha"):
+        assert params["bgnbd"][key] == params["pareto_nbd"][key]
+    assert params["bgnbd"]["r"] == pytest.approx(0.8, rel=0.15)
+    assert params["bgnbd"]["r"] / params["bgnbd"]["alpha"] == pytest.approx(0.8 / 30 * 7, rel=0.15)
+    said = [item.text for item in no_dropout.steps["fits"].items if isinstance(item, Say)]
+    boundary = [text for text in said if text.key == "clv.no_dropout"]
+    assert len(boundary) == 2
+    assert boundary[0].render().startswith("BG/NBD: no detectable dropout. The likelihood is highest on the "
+                                           "boundary a → 0")
+    assert "не определяется" in boundary[1].render("ru")
+    assert skips(no_dropout) == {"members": ["common.membership_unknown"]}
+    assert no_dropout.headline["mean_clv"] > 0
+    assert (no_dropout.steps["value"]["clv"]["p_alive"] == 1.0).all()
+
+
+def test_the_boundary_model_predicts_as_the_nbd():
+    model = bgnbd.BGNBDNoDropout({"r": 0.5, "alpha": 4.0, "a": 0.0, "b": math.nan})
+    # (r + x) t / (alpha + T): (0.5 + 3) * 10 / (4 + 10)
+    assert model.conditional_expected_purchases(10.0, [3], [8.0], [10.0]).tolist() == pytest.approx([2.5])
+    assert model.expected_purchases(8.0) == pytest.approx(1.0)
+    path = model.expected_purchases_path([1.0, 2.0], np.array([3]), np.array([8.0]), np.array([10.0]))
+    np.testing.assert_allclose(path, [[0.25, 0.5]])
+    # its likelihood is BG/NBD's limit a -> 0 (and Pareto/NBD's s -> 0)
+    x, t_x, big_t = np.array([0.0, 2.0, 5.0]), np.array([0.0, 3.0, 9.0]), np.array([10.0, 12.0, 20.0])
+    limit = bgnbd.bgnbd_log_likelihood((0.5, 4.0, 1e-9, 1.0), x, t_x, big_t)
+    np.testing.assert_allclose(model.log_likelihood_of(x, t_x, big_t), limit, rtol=1e-7)
+    pareto = pareto_nbd.ParetoNBDModel({"r": 0.5, "alpha": 4.0, "s": 1e-9, "beta": 3.0})
+    np.testing.assert_allclose(pareto.log_likelihood_of(x, t_x, big_t), limit, rtol=1e-7)
+
+
+def test_real_dropout_is_not_taken_for_the_boundary(cdnow):
+    models = cdnow.steps["fits"]["models"]
+    assert not any(model.no_dropout for model in models.values())
+    # CDNOW: the dropout parameters buy far more than the tolerance over the NBD
+    calibration = cdnow.steps["purchases"]["calibration"]
+    nbd_ll = nbd.fit_nbd(*(calibration[c] for c in ("frequency_cal", "recency_cal", "T_cal")))[2]
+    assert models["bgnbd"].log_likelihood - nbd_ll > 100 * nbd.BOUNDARY_TOLERANCE
 
 
 def test_the_penalty_is_tried_only_when_the_plain_fit_fails():

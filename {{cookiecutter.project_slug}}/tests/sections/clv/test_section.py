@@ -152,3 +152,52 @@ def test_charts_draw(simulated):
     table = result.steps["members"]["table"]
     figure = plots.plot_clv_by_group(table)
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == [MEMBERS, NON_MEMBERS]
+
+
+# --- shapes the section was not written for: reasons and nulls, never a traceback ------------------------
+
+
+def shaped(simulated: SimpleNamespace, **tables) -> SimpleNamespace:
+    """The simulated context with some tables replaced (None: not provided)."""
+    merged = {"transactions": simulated.table("transactions"), "customers": simulated.table("customers"),
+              **tables}
+    return SimpleNamespace(config=simulated.config, period=simulated.period, table=merged.get)
+
+
+def keys_of(headline: dict) -> dict:
+    return {key: keys_of(value) if isinstance(value, dict) else None for key, value in headline.items()}
+
+
+def test_a_store_level_export_and_anonymous_checks_skip_with_the_reason(simulated):
+    full = clv.run(simulated)
+    checks = simulated.table("transactions")
+    empty_ids = pd.Series(pd.NA, index=checks.index, dtype="string")
+    for anonymous, reason in ((checks.drop(columns="customer_id"), "common.skip.no_customer_ids"),
+                              (checks.assign(customer_id=empty_ids), "common.skip.all_anonymous")):
+        result = clv.run(shaped(simulated, transactions=anonymous, customers=None))  # the registry's check
+        by_steps = clv.analyse(clv.Inputs(anonymous, None, clv.Settings(), PERIOD))  # the steps' own
+        for one, why in ((result, reason), (by_steps, "clv.no_purchases")):
+            assert keys_of(one.headline) == keys_of(full.headline)
+            assert json.loads(json.dumps(one.headline))["mean_clv"] is None
+            assert all(value is None for model in one.headline["model_params"].values()
+                       for value in model.values())
+            assert {step.skipped[0].key for step in one.steps.values()} == {why}
+            assert one.steps["purchases"].tables()["clv_inputs"]["value"].iloc[2] == len(checks)  # anonymous
+
+
+def test_membership_all_or_nothing_has_no_comparison(simulated):
+    customers = simulated.table("customers")
+    nobody = customers.assign(joined_program_at=pd.NaT)
+    everyone = customers.assign(joined_program_at=pd.Timestamp("2022-01-01"))
+    for table, reason, own in ((nobody, "common.skip.no_members", "clv.no_members"),
+                               (everyone, "common.skip.all_members", "clv.no_non_members")):
+        ran = clv.run(shaped(simulated, customers=table))
+        inputs = clv.Inputs(simulated.table("transactions"), table, clv.Settings(), PERIOD)
+        for result, why in ((ran, reason), (clv.analyse(inputs), own)):
+            step = result.steps["members"]
+            assert [text.key for text in step.skipped] == [why] and step["table"] is None
+            assert step.skipped[0].render() and step.skipped[0].render("ru")
+            assert result.headline["mean_clv"] > 0  # the rest of the section runs
+    assert "31 Dec 2024" in clv.analyse(inputs).steps["members"].skipped[0].render()
+    unknown = clv.run(shaped(simulated, customers=None))
+    assert [text.key for text in unknown.steps["members"].skipped] == ["common.membership_unknown"]

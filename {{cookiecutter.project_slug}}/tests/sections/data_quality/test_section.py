@@ -29,7 +29,8 @@ def test_notebook_records_what_run_returns(monkeypatch):
     recorded = check_notebook_matches_run(data_quality, context, monkeypatch)
     assert recorded == {"rows": {"transactions": len(sample_tables()["transactions"]) + 7, "customers": 300,
                                  "points": None},
-                        "rejected_rows": 7, "completeness": {"email": 1.0, "phone": 0.0, "name": 1.0}}
+                        "rejected_rows": 7, "completeness": {"email": 1.0, "phone": 0.0, "name": 1.0},
+                        "lines": {"read": None, "checks": None, "per_check": None}}
 
 
 def test_sentences_carry_the_numbers():

@@ -57,7 +57,7 @@ def test_program_headline(transactions, customers, ledger):
          "answer": ["5", "yes", "brand"], "customer_id": ids("a", "a", "a")}
     )
     config = {"language": "en", "currency": "RUB",
-              "program": {"launch_date": "2024-01-01", "point_value": 0.5}}
+              "program": {"launch_date": "2024-01-01", "point_value": 0.5, "compare_months": None}}
     result = computed(transactions, customers, ledger, nps, surveys, config=config, period=(START, END))
     head = result.headline
     for key in DESIGN_KEYS:

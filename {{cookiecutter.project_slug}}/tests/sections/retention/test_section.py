@@ -60,7 +60,7 @@ def test_unknown_membership_shows_everyone_together_and_says_why():
     result = retention.run(context(no_membership))
     assert set(result.steps["customer_cohorts"].values["matrices"]) == {"all"}
     skipped = [text.key for step in result.steps.values() for text in step.skipped]
-    assert skipped == ["retention.no_membership", "retention.no_join_dates"]
+    assert skipped == ["retention.no_membership", "common.membership_unknown"]
     assert result.headline["members"] == {"crr": None, "churn_rate": None, "reactivation_rate": None}
     assert result.headline["before_after"]["customers"] is None
     assert result.headline["crr"] is not None

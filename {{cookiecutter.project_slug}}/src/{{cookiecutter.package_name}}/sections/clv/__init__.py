@@ -5,9 +5,10 @@ A notebook calls the steps one by one (``clv.purchases(inputs)``, ``clv.fits(inp
 see `section`); ``run(ctx)`` calls them all.
 """
 
-from ..registry import Requirement, Section, register
+from ..registry import Section, register
 from . import frame
 from .section import (
+    REQUIRES,
     Inputs,
     analyse,
     fits,
@@ -24,12 +25,11 @@ from .section import (
 )
 from .settings import Settings
 
-__all__ = ["Inputs", "Settings", "analyse", "fits", "headline", "holdout", "inputs", "members", "purchases",
-           "run", "segments", "top", "tracking", "value"]
+__all__ = ["REQUIRES", "Inputs", "Settings", "analyse", "fits", "headline", "holdout", "inputs", "members",
+           "purchases", "run", "segments", "top", "tracking", "value"]
 
 SECTION = register(Section(
     key="clv", number=40, title="clv.title", run=run, config_block="clv",
-    requires=(Requirement("transactions", ("customer_id", "date", "amount"), "some_identified"),
-              Requirement("transactions", (), "some_members", steps=("members",))),
+    requires=REQUIRES,
     tiles=frame.TILES, findings=frame.FINDINGS, methodology=frame.METHODOLOGY,
 ))

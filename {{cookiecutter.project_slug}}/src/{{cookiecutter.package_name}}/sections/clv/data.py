@@ -80,12 +80,14 @@ def as_dates(days: np.ndarray) -> np.ndarray:
 
 
 def purchase_log(transactions: pd.DataFrame, start: Any = None, end: Any = None) -> PurchaseLog:
-    """Merge checks into purchase days per customer (module rules); keep days in [start, end].
+    """Merge checks into purchase days per customer (module rules); keep days in [start, end]. Without
+    a customer_id column (a store-level export) every check is anonymous.
 
     Vectorised: customers are factorised to integer codes and (customer, day) pairs summed by one
     groupby on an int64 key; no per-customer Python loop.
     """
-    ids = transactions["customer_id"]
+    ids = (transactions["customer_id"] if "customer_id" in transactions
+           else pd.Series(pd.NA, index=transactions.index, dtype="string"))  # a store-level export
     identified = ids.notna().to_numpy()
     anonymous = int((~identified).sum())
     days = transactions["date"].to_numpy()[identified].astype("datetime64[D]")

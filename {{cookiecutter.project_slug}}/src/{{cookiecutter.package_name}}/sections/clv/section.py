@@ -17,9 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from ...core.membership import MEMBERS, NON_MEMBERS
 from ...core.numbers import finite
 from ...text.catalogue import Text
 from ...text.common import MEMBERSHIP_UNKNOWN
+from ..registry import Requirement, Unmet, check
 from ..rfm import rfm_segments
 from ..steps import SectionResult, Step
 from .data import PurchaseLog, calibration_holdout_summary, purchase_log, rfm_summary, split_period
@@ -28,6 +30,7 @@ from .models import (
     PARAM_NAMES,
     ClvError,
     FrequencyModel,
+    NotEnoughDataError,
     fit_bgnbd,
     fit_gamma_gamma,
     fit_pareto_nbd,
@@ -50,23 +53,31 @@ from .valuation import (
 )
 
 KEY = "clv"
+# what the section needs (`registry.check`): identified checks; members (and non-members) for "members"
+REQUIRES = (Requirement("transactions", ("customer_id", "date", "amount"), "some_identified"),
+            Requirement("transactions", (), "some_members", steps=("members",)),
+            Requirement("transactions", (), "some_non_members", steps=("members",)))
+BOUNDARY_PARAMETERS = {"bgnbd": ("a", "b"), "pareto_nbd": ("s", "β")}  # the shape that goes to 0, the other
 
 
 @dataclass(frozen=True)
 class Inputs:
     """The checks (canonical transactions), the customers table (None when not provided), the
-    settings and the analysed period (None: from the first to the last purchase)."""
+    settings, the analysed period (None: from the first to the last purchase) and what the steps miss
+    (`REQUIRES`; the steps check the same things themselves when it is not given)."""
 
     transactions: pd.DataFrame
     customers: pd.DataFrame | None
     settings: Settings
     period: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    unmet: Unmet = Unmet()
 
 
 def inputs(ctx: Any) -> Inputs:
     """The section's inputs from a run context."""
-    return Inputs(ctx.table("transactions"), ctx.table("customers"), Settings.from_config(ctx.config),
-                  ctx.period)
+    tables = {"transactions": ctx.table("transactions"), "customers": ctx.table("customers")}
+    return Inputs(tables["transactions"], tables["customers"], Settings.from_config(ctx.config), ctx.period,
+                  check(REQUIRES, tables))
 
 
 def _carried(step: Step, *earlier: Step) -> bool:
@@ -104,6 +115,11 @@ def purchases(inputs: Inputs) -> Step:
     settings = inputs.settings
     log = purchase_log(inputs.transactions, *(inputs.period or (None, None)))
     step.values.update(log=log, split=None, calibration=None, no_holdout=None, blocked=None)
+    unmet = inputs.unmet.reason("purchases")
+    if unmet is not None:
+        step.values["blocked"] = unmet
+        step.table("clv_inputs", _inputs_table(log, None), "clv.caption.inputs")
+        return step.skip(unmet.key, **unmet.fields)
     try:
         split, no_holdout = split_period(log, inputs.period, settings.calibration_end,
                                          settings.holdout_fraction)
@@ -124,10 +140,29 @@ def purchases(inputs: Inputs) -> Step:
 # model fits
 
 
+def advice(settings: Settings) -> Text:
+    """What may help a fit that did not converge, naming only settings that differ from the current
+    ones: weekly time units (when they are days), an L2 penalty (when there is none; else a larger one:
+    the current one was tried, see `fit_with_fallback`)."""
+    penalty = (Text("clv.hint.larger_penalty", {"penalty": settings.penalizer_coef})
+               if settings.penalizer_coef > 0 else Text("clv.hint.penalty"))
+    if settings.time_unit != "W":
+        return Text("clv.advice_two", {"first": Text("clv.hint.weekly"), "second": penalty})
+    return Text("clv.advice_one", {"hint": penalty})
+
+
+def failure_reason(error: ClvError, settings: Settings) -> Text:
+    """The reason a fit failed, with `advice` unless the data are too thin for any setting to help."""
+    if isinstance(error, NotEnoughDataError):
+        return error.text
+    return Text("clv.with_advice", {"reason": error.text, "advice": advice(settings)})
+
+
 def fit_frequency_models(calibration: pd.DataFrame,
                          settings: Settings) -> tuple[dict[str, FrequencyModel], dict[str, Text]]:
     """BG/NBD, then Pareto/NBD warm-started from its r and alpha (s = 1, beta = max(T)), each by
-    `fit_with_fallback`; the fitted models and the reason of each failure."""
+    `fit_with_fallback`; the fitted models and the reason of each failure (`failure_reason`). A fit
+    on the no-dropout boundary is a fitted model (`models.nbd`), not a failure."""
     x, t_x, big_t = (calibration[c].to_numpy() for c in ("frequency_cal", "recency_cal", "T_cal"))
     penalizer, min_repeat = settings.penalizer_coef, settings.min_repeat_buyers
     models: dict[str, FrequencyModel] = {}
@@ -136,14 +171,14 @@ def fit_frequency_models(calibration: pd.DataFrame,
         models["bgnbd"] = fit_with_fallback(
             lambda pen: fit_bgnbd(x, t_x, big_t, pen, min_repeat), penalizer)
     except ClvError as exc:
-        failures["bgnbd"] = exc.text
+        failures["bgnbd"] = failure_reason(exc, settings)
     warm = models["bgnbd"].params if "bgnbd" in models else None
     start = {"r": warm["r"], "alpha": warm["alpha"], "s": 1.0, "beta": float(big_t.max())} if warm else None
     try:
         models["pareto_nbd"] = fit_with_fallback(
             lambda pen: fit_pareto_nbd(x, t_x, big_t, pen, start, min_repeat), penalizer)
     except ClvError as exc:
-        failures["pareto_nbd"] = exc.text
+        failures["pareto_nbd"] = failure_reason(exc, settings)
     return models, failures
 
 
@@ -155,6 +190,11 @@ def _say_fits(step: Step, data: Step, settings: Settings) -> None:
     for model in step["models"].values():
         if model.penalizer_coef > 0:
             step.say("clv.penalised", model=model.label, penalty=model.penalizer_coef)
+        if model.no_dropout:
+            parameter, other = BOUNDARY_PARAMETERS[model.key]
+            step.say("clv.no_dropout", model=model.label, parameter=parameter, other=other,
+                     r=model.params["r"], alpha=model.params["alpha"],
+                     unit=Text(f"clv.unit.{settings.time_unit}"))
     correlation = step["correlation"]
     if math.isfinite(correlation):
         weak = abs(correlation) <= settings.max_spend_correlation
@@ -279,15 +319,22 @@ def value(inputs: Inputs, data: Step, fitted: Step, checked: Step) -> Step:
 
 def members(inputs: Inputs, valued: Step) -> Step:
     """CLV of members against non-members at the period end (the membership rule of
-    `core.membership`). values: table (None when membership is unknown)."""
+    `core.membership`). values: table (None when membership is unknown, or when every customer, or
+    none, is a member: nothing to compare)."""
     step = Step("members")
     step.values["table"] = None
     if _carried(step, valued):
         return step
+    unmet = inputs.unmet.reason("members")
+    if unmet is not None:
+        return step.skip(unmet.key, **unmet.fields)
     clv = valued["clv"]
     groups = membership_groups(clv["customer_id"], inputs.customers, inputs.transactions, valued["as_of"])
     if groups is None:
         return step.skip(MEMBERSHIP_UNKNOWN)
+    for group, reason in ((MEMBERS, "clv.no_members"), (NON_MEMBERS, "clv.no_non_members")):
+        if not (groups == group).any():
+            return step.skip(reason, day=valued["as_of"])
     table = clv_by_group(clv, groups)
     step.values["table"] = table
     step.chart("clv_members", partial(plot_clv_by_group, table), "clv.caption.members_chart")
@@ -366,5 +413,5 @@ def run(ctx: Any) -> SectionResult:
     return analyse(inputs(ctx))
 
 
-__all__ = ["Inputs", "analyse", "fits", "headline", "holdout", "inputs", "members", "purchases", "run",
-           "segments", "top", "tracking", "value"]
+__all__ = ["REQUIRES", "Inputs", "analyse", "fits", "headline", "holdout", "inputs", "members", "purchases",
+           "run", "segments", "top", "tracking", "value"]

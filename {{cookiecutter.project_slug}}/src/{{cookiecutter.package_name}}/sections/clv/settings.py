@@ -3,13 +3,14 @@ other blocks: program.gross_margin and rfm.bins)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
+
+from ...core.settings import ConfigBlock, setting
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(ConfigBlock, block="clv"):
     """time_unit: D or W for the models; calibration_end: last day of the calibration period (None:
     the last `holdout_fraction` of the period is the holdout); horizon_months and annual_discount_rate
     of CLV; penalizer_coef: the L2 penalty tried only when a plain fit fails; min_repeat_buyers: fewer
@@ -28,21 +29,5 @@ class Settings:
     max_spend_correlation: float = 0.3
     top_customers: int = 20
     export_rows: int = 10
-    gross_margin: float = 1.0
-    rfm_bins: int = 5
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        block = dict(config.get("clv") or {})
-        margin = (config.get("program") or {}).get("gross_margin")
-        block["gross_margin"] = 1.0 if margin is None else float(margin)
-        block["rfm_bins"] = (config.get("rfm") or {}).get("bins", cls.rfm_bins)
-        known = {field.name for field in fields(cls)}
-        values = {name: value for name, value in block.items() if name in known}
-        for name in ("horizon_months", "min_repeat_buyers", "top_customers", "export_rows", "rfm_bins"):
-            if name in values:
-                values[name] = int(values[name])
-        for name in ("annual_discount_rate", "penalizer_coef", "holdout_fraction", "max_spend_correlation"):
-            if name in values:
-                values[name] = float(values[name])
-        return cls(**values)
+    gross_margin: float = setting(0.35, key="program.gross_margin", null=1.0)
+    rfm_bins: int = setting(5, key="rfm.bins")

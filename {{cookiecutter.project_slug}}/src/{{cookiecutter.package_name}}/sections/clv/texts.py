@@ -127,17 +127,14 @@ EN = {
     "all_repeat_buyers": ("{model} cannot be fitted: every customer is a repeat buyer, so the data say "
                           "nothing about customers who buy once"),
     "failed_with_penalty": "{plain} (also with clv.penalizer_coef = {penalty}: {penalised})",
-    "bgnbd_no_convergence": ("BG/NBD did not converge; a larger clv.penalizer_coef or weekly time units "
-                             "(clv.time_unit: W) may help"),
+    "bgnbd_no_convergence": "BG/NBD did not converge",
     "bgnbd_singular": ("BG/NBD: the fit's information matrix is singular (the data cannot identify all "
                        "four parameters)"),
     "bgnbd_invalid": "BG/NBD did not converge to valid parameters: {params}",
     "pareto_nbd_budget": ("Pareto/NBD did not converge: the search drifted to parameters where the "
-                          "likelihood is too costly to evaluate ({terms:number} series terms); typically "
-                          "the data show almost no dropout"),
+                          "likelihood is too costly to evaluate ({terms:number} series terms)"),
     "pareto_nbd_not_evaluated": "Pareto/NBD did not converge (the likelihood could not be evaluated)",
-    "pareto_nbd_ran_off": ("Pareto/NBD did not converge: {names} ran off to 0 or infinity (typically the "
-                           "data show almost no dropout); a larger clv.penalizer_coef may help"),
+    "pareto_nbd_ran_off": "Pareto/NBD did not converge: {names} ran off to 0 or infinity",
     "gamma_gamma_not_enough": ("not enough data for Gamma-Gamma: {repeat:number} repeat buyer(s) with a "
                                "positive spend; at least {needed:number} are needed (clv.min_repeat_buyers)"),
     "gamma_gamma_no_convergence": "Gamma-Gamma did not converge",
@@ -145,6 +142,21 @@ EN = {
     "gamma_gamma_heavy_tail": ("Gamma-Gamma: the spend per purchase is too heavy-tailed for the model "
                                "(q = {q:number2} <= 1 has no finite mean)"),
     "spend_fallback": "{reason}; CLV uses each customer's own mean amount per purchase day instead",
+    "with_advice": "{reason}; {advice}",
+    "advice_one": "{hint} may help",
+    "advice_two": "{first} or {second} may help",
+    "hint.weekly": "weekly time units (clv.time_unit: W)",
+    "hint.penalty": "an L2 penalty (clv.penalizer_coef above 0)",
+    "hint.larger_penalty": "a clv.penalizer_coef larger than {penalty}",
+    "no_dropout": ("{model}: no detectable dropout. The likelihood is highest on the boundary "
+                   "{parameter} → 0, where nobody drops out, so the model is the NBD with "
+                   "r = {r:number2} and α = {alpha:number2} (time in {unit}); {other} is not identified "
+                   "there. Every customer counts as active (P(alive) = 1) and keeps buying at their own "
+                   "rate."),
+    "no_members": ("no customer with a purchase is a program member on {day:date}: there is no CLV of "
+                   "members to compare"),
+    "no_non_members": ("every customer with a purchase is a program member on {day:date}: there are no "
+                       "non-members to compare with"),
 }
 
 RU = {
@@ -206,17 +218,14 @@ RU = {
     "all_repeat_buyers": ("{model} нельзя оценить: все клиенты покупали повторно, поэтому данные ничего не "
                           "говорят о клиентах с одной покупкой"),
     "failed_with_penalty": "{plain} (и со штрафом clv.penalizer_coef = {penalty}: {penalised})",
-    "bgnbd_no_convergence": ("BG/NBD не сошлась; может помочь больший clv.penalizer_coef или недельные "
-                             "единицы времени (clv.time_unit: W)"),
+    "bgnbd_no_convergence": "BG/NBD не сошлась",
     "bgnbd_singular": ("BG/NBD: информационная матрица оценки вырождена (данные не позволяют определить "
                        "все четыре параметра)"),
     "bgnbd_invalid": "BG/NBD не сошлась к допустимым параметрам: {params}",
     "pareto_nbd_budget": ("Pareto/NBD не сошлась: поиск ушёл к параметрам, при которых правдоподобие "
-                          "слишком дорого вычислять ({terms:number} членов ряда); обычно в данных почти нет "
-                          "ухода клиентов"),
+                          "слишком дорого вычислять ({terms:number} членов ряда)"),
     "pareto_nbd_not_evaluated": "Pareto/NBD не сошлась (правдоподобие не удалось вычислить)",
-    "pareto_nbd_ran_off": ("Pareto/NBD не сошлась: {names} ушли к 0 или к бесконечности (обычно в данных "
-                           "почти нет ухода клиентов); может помочь больший clv.penalizer_coef"),
+    "pareto_nbd_ran_off": "Pareto/NBD не сошлась: {names} ушли к 0 или к бесконечности",
     "gamma_gamma_not_enough": ("недостаточно данных для Gamma-Gamma: {repeat:number} повторных покупателей "
                                "с положительными тратами; нужно не меньше {needed:number} "
                                "(clv.min_repeat_buyers)"),
@@ -226,6 +235,20 @@ RU = {
                                "q = {q:number2} <= 1 нет конечного среднего)"),
     "spend_fallback": ("{reason}; вместо модели CLV использует собственную среднюю сумму клиента за день "
                        "покупки"),
+    "with_advice": "{reason}; {advice}",
+    "advice_one": "может помочь {hint}",
+    "advice_two": "может помочь {first} или {second}",
+    "hint.weekly": "недельная единица времени (clv.time_unit: W)",
+    "hint.penalty": "штраф L2 (clv.penalizer_coef больше 0)",
+    "hint.larger_penalty": "clv.penalizer_coef больше {penalty}",
+    "no_dropout": ("{model}: ухода клиентов не обнаружено. Правдоподобие максимально на границе "
+                   "{parameter} → 0, где никто не уходит, поэтому модель сводится к NBD с r = {r:number2} и "
+                   "α = {alpha:number2} (время в {unit}); {other} на этой границе не определяется. Все "
+                   "клиенты считаются активными (P(alive) = 1) и продолжают покупать в своём темпе."),
+    "no_members": ("ни один клиент с покупками не участвует в программе на {day:date}: CLV участников "
+                   "сравнивать не с чем"),
+    "no_non_members": ("все клиенты с покупками участвуют в программе на {day:date}: сравнивать не с "
+                       "кем"),
 }
 
 LABELS_RU = {

@@ -87,16 +87,10 @@ def clv_by_group(clv: pd.DataFrame, groups: pd.Series, missing: str = UNKNOWN_GR
     """
     labels = groups.reindex(clv["customer_id"].to_numpy()).astype(object)
     labels = labels.where(labels.notna(), missing).to_numpy()
-    frame = clv.assign(group=labels)
-    grouped = frame.groupby("group", sort=True)
-    table = pd.DataFrame({
-        "customers": grouped.size(),
-        "mean_clv": grouped["clv"].mean(),
-        "median_clv": grouped["clv"].median(),
-        "total_clv": grouped["clv"].sum(),
-        "mean_p_alive": grouped["p_alive"].mean(),
-        "expected_purchases": grouped["expected_purchases"].mean(),
-    })
+    table = clv.assign(group=labels).groupby("group", sort=True).agg(
+        customers=("clv", "size"), mean_clv=("clv", "mean"), median_clv=("clv", "median"),
+        total_clv=("clv", "sum"), mean_p_alive=("p_alive", "mean"),
+        expected_purchases=("expected_purchases", "mean"))
     table.insert(1, "share_of_customers", table["customers"] / table["customers"].sum())
     total = table["total_clv"].sum()
     table.insert(5, "clv_share", table["total_clv"] / total if total else math.nan)

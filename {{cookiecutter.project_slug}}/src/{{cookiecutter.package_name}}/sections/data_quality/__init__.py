@@ -5,10 +5,11 @@ Notebook notebooks/00_data_quality.ipynb, config block `quality`, kpis.json bloc
 The report's data-quality appendix (report/) reads the kpis block this section records.
 """
 
-from ..registry import Requirement, Section, register
+from ..registry import Section, register
 from . import metrics, texts  # noqa: F401  (texts registers the section's texts)
 from .metrics import RULES
 from .section import (
+    REQUIRES,
     Inputs,
     cleaning_rules,
     empty_cells,
@@ -21,10 +22,10 @@ from .section import (
 )
 from .settings import Settings
 
-__all__ = ["RULES", "Inputs", "Settings", "cleaning_rules", "empty_cells", "headline", "inputs", "metrics",
-           "monthly_volume", "profile_completeness", "run", "tables_read"]
+__all__ = ["REQUIRES", "RULES", "Inputs", "Settings", "cleaning_rules", "empty_cells", "headline", "inputs",
+           "metrics", "monthly_volume", "profile_completeness", "run", "tables_read"]
 
 SECTION = register(Section(
     key="data_quality", number=0, title="data_quality.title", run=run, config_block="quality",
-    requires=(Requirement("transactions", ("date", "amount")),),
+    requires=REQUIRES,
 ))

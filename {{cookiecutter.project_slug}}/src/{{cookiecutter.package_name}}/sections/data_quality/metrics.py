@@ -18,6 +18,8 @@ RULES: dict[str, tuple[str, str, str]] = {
     "duplicates": ("exact duplicate checks", "checks", "removed"),
     "future_dated": ("dated in the future", "checks", "removed"),
     "outside_period": ("outside the analysed period", "checks", "left out"),
+    "total_rows": ("total lines of the export (Итого, Всего, Total)", "file lines",
+                   "set aside, not analysed"),
     "returns": ("returns (negative amount)", "checks", "kept, netted in sums"),
     "returns_unlinked": ("returns without a matching purchase", "checks", "kept, netted in sums"),
     "negative_net_customers": ("customers with negative net spend", "customers", "kept"),
@@ -96,7 +98,8 @@ def completeness_table(shares: dict[str, float | None]) -> pd.DataFrame:
 
 
 def monthly_volume(transactions: pd.DataFrame, gap_ratio: float = 0.5) -> pd.DataFrame:
-    """Checks, revenue and identified customers per calendar month, every month of the range present.
+    """Checks, revenue and identified customers per calendar month, every month of the range present
+    (customers empty when the checks carry no customer id).
 
     A month is flagged as a possible gap in the export when it has fewer than `gap_ratio` × the median
     monthly checks (an empty month always is): gaps usually mean a missing file, not a bad month.
@@ -110,6 +113,8 @@ def monthly_volume(transactions: pd.DataFrame, gap_ratio: float = 0.5) -> pd.Dat
     })
     full_range = pd.period_range(month.min(), month.max(), freq="M")
     table = table.reindex(full_range, fill_value=0)
+    if "customer_id" not in transactions:
+        table["customers"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
     table.index.name = "month"
     table["possible_gap"] = table["checks"] < gap_ratio * table["checks"].median()
     return table.reset_index()

@@ -12,23 +12,28 @@ from typing import Any
 
 import pandas as pd
 
+from ..registry import Requirement, Unmet, check
 from ..steps import SectionResult, Step
 from . import metrics, plots
 from .settings import Settings
 
 KEY = "data_quality"
+# what the steps need (`registry.check`): the section itself runs on any export
+REQUIRES = (Requirement("transactions", ("date", "amount"), steps=("monthly_volume",)),
+            Requirement("customers", steps=("profile_completeness",)))
 
 
 @dataclass(frozen=True)
 class Inputs:
     """Every table provided (None = not provided), what preparing them recorded (rows read, cleaning
-    counts, rows set aside), the analysed period and the settings."""
+    counts, rows set aside), the analysed period, the settings and what the steps miss (`REQUIRES`)."""
 
     tables: dict[str, pd.DataFrame | None]
     prepared: dict[str, Any]
     start: pd.Timestamp
     end: pd.Timestamp
     settings: Settings
+    unmet: Unmet = Unmet()
 
 
 def inputs(ctx: Any) -> Inputs:
@@ -36,7 +41,7 @@ def inputs(ctx: Any) -> Inputs:
     prepared = ctx.preparation()
     tables = {name: ctx.table(name) for name in prepared["rows_read"]}
     start, end = ctx.period
-    return Inputs(tables, prepared, start, end, Settings.from_config(ctx.config))
+    return Inputs(tables, prepared, start, end, Settings.from_config(ctx.config), check(REQUIRES, tables))
 
 
 def tables_read(inputs: Inputs) -> Step:
@@ -46,6 +51,9 @@ def tables_read(inputs: Inputs) -> Step:
     transactions = inputs.tables["transactions"]
     step.values["overview"] = overview
     step.table("quality_inputs", overview, f"{KEY}.inputs_table")
+    if "customer_id" not in transactions or transactions["customer_id"].isna().all():
+        return step.say(f"{KEY}.coverage_checks", start=inputs.start, end=inputs.end,
+                        checks=len(transactions))
     return step.say(f"{KEY}.coverage", start=inputs.start, end=inputs.end, checks=len(transactions),
                     customers=transactions["customer_id"].nunique())
 
@@ -57,13 +65,18 @@ def cleaning_rules(inputs: Inputs) -> Step:
     rules = metrics.rules_table(counts)
     step.values["rules"] = rules
     step.table("quality_rules", rules, f"{KEY}.rules_table")
-    return step.say(f"{KEY}.set_aside", rejected=inputs.prepared["rejected_rows"], read=counts["rows_read"],
-                    anonymous=counts["anonymous"] / max(counts["rows_kept"], 1))
+    step.say(f"{KEY}.set_aside", rejected=inputs.prepared["rejected_rows"], read=counts["rows_read"],
+             anonymous=counts["anonymous"] / max(counts["rows_kept"], 1))
+    lines = inputs.prepared.get("lines")  # receipt lines summed into checks (ingest/lines.py)
+    return step.say(f"{KEY}.lines", **lines) if lines else step
 
 
 def monthly_volume(inputs: Inputs) -> Step:
     """Checks per month with the months that look like gaps in the export. values: volume, gaps."""
     step = Step("monthly_volume")
+    step.values.update(volume=None, gaps=[])
+    if (reason := inputs.unmet.reason(step.name)) is not None:
+        return step.skip(reason.key, **reason.fields)
     volume = metrics.monthly_volume(inputs.tables["transactions"], inputs.settings.monthly_gap_ratio)
     gaps = volume.loc[volume["possible_gap"], "month"].astype(str).tolist()
     step.values.update(volume=volume, gaps=gaps)
@@ -78,6 +91,8 @@ def profile_completeness(inputs: Inputs) -> Step:
     step = Step("profile_completeness")
     shares = metrics.completeness(inputs.tables["customers"])
     step.values["shares"] = shares
+    if (reason := inputs.unmet.reason(step.name)) is not None:
+        return step.skip(reason.key, **reason.fields)
     return step.table("quality_completeness", metrics.completeness_table(shares), f"{KEY}.completeness_table")
 
 
@@ -89,8 +104,10 @@ def empty_cells(inputs: Inputs) -> Step:
 
 def headline(inputs: Inputs) -> dict[str, Any]:
     """The kpis.json block `data_quality`: rows read per table, rows set aside, profile completeness."""
-    return metrics.headline(inputs.prepared["rows_read"], inputs.prepared["rejected_rows"],
-                            inputs.tables["customers"])
+    lines = inputs.prepared.get("lines") or {}  # null for check-level exports
+    return {**metrics.headline(inputs.prepared["rows_read"], inputs.prepared["rejected_rows"],
+                               inputs.tables["customers"]),
+            "lines": {key: lines.get(key) for key in ("read", "checks", "per_check")}}
 
 
 def run(ctx: Any) -> SectionResult:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from ...core.settings import ConfigBlock
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(ConfigBlock, block="quality"):
     """future_tolerance_days, drop_duplicates, drop_future: the cleaning rules applied when the tables
     are prepared (shown here); monthly_gap_ratio: a month with fewer checks than this fraction of the
     median month is flagged as a possible gap in the export."""
@@ -17,8 +17,3 @@ class Settings:
     drop_duplicates: bool = True
     drop_future: bool = True
     monthly_gap_ratio: float = 0.5
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        block = config.get("quality") or {}
-        return cls(**{name: block[name] for name in cls.__dataclass_fields__ if name in block})

@@ -12,9 +12,14 @@ SECTION = {
         "inputs_table": "Tables provided",
         "coverage": ("The analysis covers **{start:date} – {end:date}**: {checks:number} checks of "
                      "{customers:number} identified customers."),
+        "coverage_checks": ("The analysis covers **{start:date} – {end:date}**: {checks:number} checks, none "
+                            "of them with a customer id."),
         "rules_table": "Checks touched by each rule",
         "set_aside": ("{rejected:number} of {read:number} checks were set aside; {anonymous:percent} of the "
                       "analysed checks are anonymous (no loyalty identification)."),
+        "lines": ("{read:number} receipt lines were summed into {checks:number} checks "
+                  "({per_check:number1} lines per check); {conflicts:number} checks have lines that disagree "
+                  "on the date, customer, store, region or card: their first line's values are used."),
         "volume_chart": "Checks per month",
         "gaps": "Months that look incomplete: **{months}**.",
         "no_gaps": "No month falls below half of the typical monthly volume: the export looks continuous.",
@@ -26,9 +31,14 @@ SECTION = {
         "inputs_table": "Предоставленные таблицы",
         "coverage": ("Анализ охватывает период **{start:date} – {end:date}**: {checks:number} чеков "
                      "{customers:number} идентифицированных клиентов."),
+        "coverage_checks": ("Анализ охватывает период **{start:date} – {end:date}**: {checks:number} чеков, "
+                            "ни в одном нет идентификатора клиента."),
         "rules_table": "Чеки, затронутые каждым правилом",
         "set_aside": ("Отложено {rejected:number} из {read:number} чеков; {anonymous:percent} анализируемых "
                       "чеков анонимны (без идентификации в программе)."),
+        "lines": ("{read:number} строк чеков сложены в {checks:number} чеков ({per_check:number1} строки на "
+                  "чек); в {conflicts:number} чеках строки расходятся в дате, клиенте, магазине, регионе или "
+                  "карте: взяты значения первой строки."),
         "volume_chart": "Чеки по месяцам",
         "gaps": "Месяцы, которые выглядят неполными: **{months}**.",
         "no_gaps": ("Ни один месяц не опускается ниже половины обычного месячного объёма: выгрузка выглядит "
@@ -56,6 +66,9 @@ LABELS = {"ru": {
     "exact duplicate checks": "точные дубликаты чеков",
     "dated in the future": "датированы будущим",
     "outside the analysed period": "вне анализируемого периода",
+    "total lines of the export (Итого, Всего, Total)": "строки итогов выгрузки (Итого, Всего, Total)",
+    "file lines": "строки файла",
+    "set aside, not analysed": "отложены, не анализируются",
     "returns (negative amount)": "возвраты (отрицательная сумма)",
     "returns without a matching purchase": "возвраты без соответствующей покупки",
     "customers with negative net spend": "клиенты с отрицательными чистыми тратами",

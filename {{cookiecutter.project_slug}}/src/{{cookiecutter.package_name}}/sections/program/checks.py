@@ -91,3 +91,27 @@ def check_metrics_summary(checks: pd.DataFrame) -> pd.DataFrame:
     )
     order = [g for g in (*BUYER_GROUPS, IDENTIFIED, "all") if g in out.index]
     return out.loc[order, ["checks", "sales", "avg_check", "frequency", "items_per_check"]]
+
+
+def place_table(checks: pd.DataFrame, column: str) -> pd.DataFrame | None:
+    """Checks by store (`column` store_id) or region over the whole frame given: checks (purchases),
+    sales, net revenue, avg_check = sales / checks, revenue_share = revenue / all revenue, and
+    identified_share = identified checks / checks. None when the checks carry no such column (or no
+    value in it). Sorted by revenue, largest first."""
+    if column not in checks.columns or not checks[column].notna().any():
+        return None
+    known = checks.loc[checks[column].notna()]
+    purchase = known["amount"].where(known["is_purchase"], 0.0)
+    frame = pd.DataFrame({
+        column: known[column].astype(str),
+        "checks": known["is_purchase"].astype("int64"),
+        "sales": purchase,
+        "revenue": known["amount"],
+        "identified": (known["buyer_group"] != ANONYMOUS) & known["is_purchase"],
+    })
+    out = frame.groupby(column).sum()
+    out["avg_check"] = out["sales"] / out["checks"].where(out["checks"] > 0)
+    total = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / total if total else np.nan
+    out["identified_share"] = out.pop("identified") / out["checks"].where(out["checks"] > 0)
+    return out.sort_values("revenue", ascending=False).reset_index()

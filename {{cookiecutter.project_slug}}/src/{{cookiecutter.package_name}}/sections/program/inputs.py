@@ -15,12 +15,19 @@ from typing import Any
 import pandas as pd
 
 from ...core.membership import join_dates
+from ..registry import Requirement, Unmet, check
 from .dates import between, end_exclusive, resolve_period
 from .groups import classify_checks, integer_ids, numbered_joins
 from .settings import Settings
 
 # the columns of the checks that the program KPIs read (the others are not copied)
-CHECK_COLUMNS = ("date", "amount", "customer_id", "items", "loyalty_card", "points_earned")
+CHECK_COLUMNS = ("date", "amount", "customer_id", "items", "loyalty_card", "points_earned", "store_id",
+                 "region")
+# what the section and its steps need (`registry.check`): checks for everything; identified checks
+# and a known membership for the member KPIs
+MEMBER_STEPS = ("reach", "member_share", "unsubscribes", "tiers")
+REQUIRES = (Requirement("transactions", ("date", "amount")),
+            Requirement("transactions", ("customer_id",), "membership_known", steps=MEMBER_STEPS))
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,8 @@ class Inputs:
     the period end (None: membership unknown); respondent_joins: the same keyed by the survey answers'
     ids; launch: the program's launch day; checks: the period's checks with their buyer group
     (`classify_checks`); program_checks: those of the program window; full: False to compute the
-    headline numbers only (the monthly tables, charts and sentences are left out)."""
+    headline numbers only (the monthly tables, charts and sentences are left out); unmet: what the
+    section and its steps miss (`REQUIRES`)."""
 
     numbered: Numbered
     settings: Settings
@@ -65,26 +73,14 @@ class Inputs:
     full: bool = True
     language: str = "en"
     currency: str = ""
+    unmet: Unmet = Unmet()
 
-    @property
-    def transactions(self) -> pd.DataFrame:
-        return self.numbered.tables.transactions
-
-    @property
-    def customers(self) -> pd.DataFrame | None:
-        return self.numbered.tables.customers
-
-    @property
-    def points(self) -> pd.DataFrame | None:
-        return self.numbered.tables.points
-
-    @property
-    def nps(self) -> pd.DataFrame | None:
-        return self.numbered.tables.nps
-
-    @property
-    def surveys(self) -> pd.DataFrame | None:
-        return self.numbered.tables.surveys
+    # the numbered tables (`Tables`: None where the client has not provided one)
+    transactions = property(lambda self: self.numbered.tables.transactions)
+    customers = property(lambda self: self.numbered.tables.customers)
+    points = property(lambda self: self.numbered.tables.points)
+    nps = property(lambda self: self.numbered.tables.nps)
+    surveys = property(lambda self: self.numbered.tables.surveys)
 
 
 def rows(frame: pd.DataFrame, keep: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
@@ -133,8 +129,9 @@ def prepare(tables: Tables, settings: Settings | None = None, period: tuple[Any,
     """The section's inputs from its tables (`settings`: the defaults when None; `period`: the
     analysed (start, end), None for the data's own range; `language` / `currency`: of the report;
     `full`: False for the headline numbers only)."""
+    unmet = check(REQUIRES, {"transactions": tables.transactions, "customers": tables.customers})
     inputs = window(number(tables), settings or Settings(), period, full)
-    return replace(inputs, language=language, currency=currency)
+    return replace(inputs, language=language, currency=currency, unmet=unmet)
 
 
 def earlier(inputs: Inputs, months: int) -> Inputs | None:
@@ -146,5 +143,5 @@ def earlier(inputs: Inputs, months: int) -> Inputs | None:
     if months < 1 or end < inputs.start or (launch is not None and end < launch):
         return None
     moved = window(inputs.numbered, inputs.settings, (inputs.start, end), full=False)
-    return replace(moved, language=inputs.language, currency=inputs.currency)
+    return replace(moved, language=inputs.language, currency=inputs.currency, unmet=inputs.unmet)
 

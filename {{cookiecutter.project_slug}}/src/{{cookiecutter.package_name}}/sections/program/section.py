@@ -11,12 +11,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from ...core import conditions
 from ...core.membership import ANONYMOUS, IDENTIFIED, MEMBERS, NON_MEMBERS
 from ...core.numbers import finite, ratio
 from ...text.catalogue import Text
+from ...text.common import SKIP
 from ..steps import SectionResult, Step
 from . import plots
-from .checks import check_metrics_monthly, check_metrics_summary
+from .checks import check_metrics_monthly, check_metrics_summary, place_table
 from .dates import between, end_exclusive, months_between
 from .headline import headline_table
 from .inputs import Inputs, Tables, earlier, prepare, rows
@@ -49,6 +51,38 @@ from .unsubscribes import unsubscribe_monthly, unsubscribe_rate
 
 REACH_KEYS = ("members", "identified_customers", "reach", "active_members", "active_member_share")
 NPS_KEYS = ("score", "promoters", "passives", "detractors", "ci_low", "ci_high", "responses")
+# each step's part of the kpis.json block when nothing is known: the keys a step records when it runs
+NULLS: dict[str, dict[str, Any]] = {
+    "reach": dict.fromkeys(REACH_KEYS),
+    "member_share": dict.fromkeys(("member_transaction_share", "member_revenue_share")),
+    "checks": {"avg_check": dict.fromkeys((MEMBERS, NON_MEMBERS, ANONYMOUS)),
+               "frequency": dict.fromkeys((MEMBERS, NON_MEMBERS)), "items_per_check": None},
+    "points": dict.fromkeys(("points_source", "redemption_rate", "breakage_rate", "points_balance",
+                             "points_liability")),
+    "accrual": {"effective_accrual_rate": None},
+    "unsubscribes": {"unsubscribe_rate": None},
+    "nps": {"nps": dict.fromkeys(NPS_KEYS)},
+    "csat": {"csat": dict.fromkeys(("mean", "satisfied_share"))},
+    "awareness": {"awareness": None},
+    "motive": {"motives": dict.fromkeys(("value", "brand", "other"))},
+    "tiers": {"participation_by_tier": dict.fromkeys(("high", "middle", "low", "top_to_bottom_ratio"))},
+    "lfl": {"lfl": dict.fromkeys(("yoy", "mom", "wow"))},
+}
+
+
+def nulls(name: str) -> dict[str, Any]:
+    """A fresh copy of `NULLS[name]`."""
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in NULLS[name].items()}
+
+
+def unmet(inputs: Inputs, name: str) -> Step | None:
+    """The step `name` skipped with the reason it cannot run (`Inputs.unmet`) and its kpis None;
+    None when it can run."""
+    reason = inputs.unmet.reason(name)
+    if reason is None:
+        return None
+    step = Step(name, values={"headline": nulls(name)})
+    return step.skip(reason.key, **reason.fields)
 
 
 def whole(value: Any) -> int | None:
@@ -69,8 +103,10 @@ def inputs(ctx: Any) -> Inputs:
 
 def reach(inputs: Inputs) -> Step:
     """Members and reach at the period end, active members; new members per month by origin."""
+    if (skipped := unmet(inputs, "reach")) is not None:
+        return skipped
     step = Step("reach")
-    head: dict[str, Any] = dict.fromkeys(REACH_KEYS)
+    head: dict[str, Any] = nulls("reach")
     step.values["headline"] = head
     joins = inputs.joins
     if joins is None:
@@ -101,8 +137,10 @@ def reach(inputs: Inputs) -> Step:
 
 def member_share(inputs: Inputs) -> Step:
     """Members' share of checks and revenue since the launch; per month with sharp deviations."""
+    if (skipped := unmet(inputs, "member_share")) is not None:
+        return skipped
     step = Step("member_share")
-    step.values["headline"] = head = dict.fromkeys(["member_transaction_share", "member_revenue_share"])
+    step.values["headline"] = head = nulls("member_share")
     if inputs.joins is None:
         return step.skip("program.skip.no_membership")
     head.update(member_share_of(inputs.program_checks))
@@ -127,6 +165,8 @@ def member_share(inputs: Inputs) -> Step:
 
 def checks(inputs: Inputs) -> Step:
     """Average check, frequency and items per check: members, identified non-members, anonymous."""
+    if (skipped := unmet(inputs, "checks")) is not None:
+        return skipped
     step = Step("checks")
     summary = check_metrics_summary(inputs.program_checks)
 
@@ -146,14 +186,40 @@ def checks(inputs: Inputs) -> Step:
     step.chart("program_checks", partial(plots.plot_check_metrics, monthly), "program.caption.checks_chart")
     step.table("program_checks_summary", step.values["checks_summary"], "program.caption.checks_summary")
     step.table("program_checks_monthly", monthly, "program.caption.checks_monthly")
+    for column in ("store_id", "region"):
+        by_place = place_table(inputs.checks, column)
+        if by_place is not None:
+            step.values[f"checks_by_{column}"] = by_place
+            step.table(f"program_checks_by_{column}", by_place, f"program.caption.checks_by_{column}")
     if avg["members"] is not None and avg["non_members"] is not None:
         step.say("program.say.checks", check_members=avg["members"], check_others=avg["non_members"],
                  freq_members=frequency["members"] or 0, freq_others=frequency["non_members"] or 0)
+    elif avg["anonymous"] is not None and set(summary.index) <= {ANONYMOUS, "all"}:
+        step.say("program.say.checks_all_anonymous", average=avg["anonymous"])
     elif avg["anonymous"] is not None:
         identified = summary["avg_check"].get(IDENTIFIED, summary["avg_check"].get("all"))
         step.say("program.say.checks_anonymous", identified=known(finite(identified)),
                  anonymous=avg["anonymous"])
+    for reason in _missing_parts(inputs, step.values["headline"]):
+        step.skip(reason.key, **reason.fields)
     return step
+
+
+def _missing_parts(inputs: Inputs, head: dict[str, Any]) -> list[Text]:
+    """Why parts of the checks step are empty: no anonymous check, no member or non-member check
+    (membership unknown, nobody joined, everybody did), no item counts."""
+    tables = {"transactions": inputs.transactions, "customers": inputs.customers}
+    avg, reasons = head["avg_check"], []
+    if avg[ANONYMOUS] is None:
+        reasons.append(conditions.some_anonymous(tables))
+    if avg[MEMBERS] is None:
+        reasons.append(inputs.unmet.reason("member_share") or conditions.some_members(tables))
+    if avg[NON_MEMBERS] is None:
+        reasons.append(conditions.some_non_members(tables))
+    if head["items_per_check"] is None and "items" not in inputs.transactions.columns:
+        reasons.append(Text(f"{SKIP}.no_columns", {"table": "transactions", "columns": "items"}))
+    return [reason for number, reason in enumerate(reasons)
+            if reason is not None and reason not in reasons[:number]]
 
 
 # ------------------------------------------------------------------------------------------ points
@@ -172,6 +238,9 @@ def _points_table(inputs: Inputs) -> tuple[Any, str | None]:
 
 def points(inputs: Inputs) -> Step:
     """Points accrued, redeemed and expired; redemption and breakage rates; balance and liability."""
+    if (skipped := unmet(inputs, "points")) is not None:
+        skipped.values.update(points=None, ledger_accrued=None)
+        return skipped
     step = Step("points")
     table, source = _points_table(inputs)
     totals = points_summary(table) if table is not None else {}
@@ -199,6 +268,8 @@ def points(inputs: Inputs) -> Step:
 
 def accrual(inputs: Inputs, points_step: Step) -> Step:
     """The effective accrual rate: points value earned per money unit of the program's checks."""
+    if (skipped := unmet(inputs, "accrual")) is not None:
+        return skipped
     step = Step("accrual")
     point_value = inputs.settings.point_value
     rate = effective_accrual_rate(inputs.program_checks, point_value, points_step["ledger_accrued"])
@@ -223,6 +294,8 @@ def accrual(inputs: Inputs, points_step: Step) -> Step:
 
 def unsubscribes(inputs: Inputs) -> Step:
     """Members who opted out of mailings: per month and as a share of members."""
+    if (skipped := unmet(inputs, "unsubscribes")) is not None:
+        return skipped
     step = Step("unsubscribes")
     customers = inputs.customers
     step.values["headline"] = head = {"unsubscribe_rate": None}
@@ -246,6 +319,8 @@ def unsubscribes(inputs: Inputs) -> Step:
 
 def nps(inputs: Inputs) -> Step:
     """NPS with its 95% interval and composition, per month and for members vs non-members."""
+    if (skipped := unmet(inputs, "nps")) is not None:
+        return skipped
     step = Step("nps")
     responses = nps_responses(inputs.nps, inputs.surveys)
     step.values["headline"] = {"nps": dict.fromkeys(NPS_KEYS)}
@@ -274,9 +349,14 @@ def nps(inputs: Inputs) -> Step:
 def lfl(inputs: Inputs) -> Step:
     """Revenue, checks, average check and active customers YoY, MoM and WoW; revenue per month
     against the same month a year earlier."""
+    if (skipped := unmet(inputs, "lfl")) is not None:
+        return skipped
     step = Step("lfl")
     transactions, end = inputs.transactions, inputs.end
     until_end = rows(transactions, transactions["date"] < end_exclusive(end))
+    if until_end.empty:
+        step.values["headline"] = nulls("lfl")
+        return step.skip(f"{SKIP}.empty_table", table="transactions")
     table = like_for_like(until_end, end, inputs.settings.lfl_same_stores)
     revenue = table.loc[table["metric"] == "revenue"].set_index("comparison")
     changes = {c: finite(revenue.at[c, "change_pct"]) for c in ("yoy", "mom", "wow")}
@@ -300,7 +380,9 @@ def lfl(inputs: Inputs) -> Step:
 
 def _survey(inputs: Inputs, question: str, summarise: Any) -> tuple[Step, Any, Any] | None:
     """The step of a survey question with its (per month, per group) tables; the step skipped and no
-    tables when the question has no answers in the period."""
+    tables when the question has no answers in the period (or the section cannot run)."""
+    if (skipped := unmet(inputs, question)) is not None:
+        return skipped, None, None
     step = Step(question)
     answers = survey_answers(inputs.surveys, question)
     if answers is None or not between(answers["date"], inputs.start, inputs.end).any():
@@ -366,9 +448,10 @@ def motives(inputs: Inputs) -> Step:
 
 def tiers(inputs: Inputs) -> Step:
     """Who joins: the share of low, middle and high spenders before the launch who joined."""
+    if (skipped := unmet(inputs, "tiers")) is not None:
+        return skipped
     step = Step("tiers")
-    keys = ("high", "middle", "low", "top_to_bottom_ratio")
-    step.values["headline"] = {"participation_by_tier": dict.fromkeys(keys)}
+    step.values["headline"] = nulls("tiers")
     table = None
     if inputs.joins is not None and inputs.launch is not None:
         table = participation_by_spend_tier(inputs.transactions, inputs.joins, inputs.launch, inputs.end)

@@ -2,44 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
-from .dates import timestamp
+from ...core.settings import ConfigBlock, setting
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(ConfigBlock, block="program"):
     """launch_date: the program's start (None: the first join day in the data); point_value: money
-    value of a point; active_window_days: a member is active with a check in this many days;
+    value of a point (null: 0); active_window_days: a member is active with a check in this many days;
     anomaly_window / anomaly_z / anomaly_min_deviation: the rule that flags a month's member share
-    (`shares.flag_anomalies`); lfl_same_stores: like-for-like on stores open in both periods;
-    compare_months: the headline also as it read this many months earlier (None: not computed)."""
+    (`shares.flag_anomalies`; the config's share_anomaly_* keys); lfl_same_stores: like-for-like on
+    stores open in both periods; compare_months: the headline also as it read this many months earlier
+    (None: not computed)."""
 
     launch_date: pd.Timestamp | None = None
-    point_value: float = 1.0
+    point_value: float = setting(1.0, null=0.0)
     active_window_days: int = 90
-    anomaly_window: int = 6
-    anomaly_z: float = 3.0
-    anomaly_min_deviation: float = 0.05
+    anomaly_window: int = setting(6, key="share_anomaly_window_months")
+    anomaly_z: float = setting(3.0, key="share_anomaly_z")
+    anomaly_min_deviation: float = setting(0.05, key="share_anomaly_min_deviation")
     lfl_same_stores: bool = True
-    compare_months: int | None = None
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None) -> Settings:
-        """From a whole client config (its `program` block; missing keys take the defaults)."""
-        program = dict((config or {}).get("program") or {})
-        months = program.get("compare_months")
-        return cls(
-            launch_date=timestamp(program.get("launch_date")),
-            point_value=float(program.get("point_value", 1.0) or 0.0),
-            active_window_days=int(program.get("active_window_days", 90)),
-            anomaly_window=int(program.get("share_anomaly_window_months", 6)),
-            anomaly_z=float(program.get("share_anomaly_z", 3.0)),
-            anomaly_min_deviation=float(program.get("share_anomaly_min_deviation", 0.05)),
-            lfl_same_stores=bool(program.get("lfl_same_stores", True)),
-            compare_months=None if months is None else int(months),
-        )
+    compare_months: int | None = 3

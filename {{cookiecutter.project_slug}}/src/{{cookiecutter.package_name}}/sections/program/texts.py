@@ -37,6 +37,8 @@ PROGRAM = {
         "caption.checks_chart": "Average check, checks per buying customer per month, items per check",
         "caption.checks_summary": "Checks by buyer group since the launch",
         "caption.checks_monthly": "Checks by buyer group and month",
+        "caption.checks_by_store_id": "Checks by store over the period",
+        "caption.checks_by_region": "Checks by region over the period",
         "caption.points_chart": "Points per month, cumulative rates and outstanding liability",
         "caption.points": "Points per month",
         "caption.accrual_chart": "Points value earned per money unit of program checks",
@@ -79,6 +81,8 @@ PROGRAM = {
                        "for identified non-members, with {freq_members:number2} vs {freq_others:number2} "
                        "checks a month; members self-select, so this gap is not the program's effect "
                        "(see the uplift section)."),
+        "say.checks_all_anonymous": ("The average check is **{average:money}**; no check carries a customer "
+                                     "id, so buyer groups cannot be compared."),
         "say.checks_anonymous": ("The average check is {identified:money} for identified buyers and "
                                  "{anonymous:money} for anonymous ones; members cannot be told apart in "
                                  "this data."),
@@ -144,6 +148,8 @@ PROGRAM = {
         "caption.checks_chart": "Средний чек, чеков на покупателя в месяц, товаров в чеке",
         "caption.checks_summary": "Чеки по группам покупателей с запуска программы",
         "caption.checks_monthly": "Чеки по группам покупателей и месяцам",
+        "caption.checks_by_store_id": "Чеки по магазинам за период",
+        "caption.checks_by_region": "Чеки по регионам за период",
         "caption.points_chart": "Баллы по месяцам, накопленные доли и обязательства по остатку",
         "caption.points": "Баллы по месяцам",
         "caption.accrual_chart": "Стоимость начисленных баллов на единицу суммы чеков с программой",
@@ -187,6 +193,8 @@ PROGRAM = {
                        "идентифицированных неучастников; частота {freq_members:number2} против "
                        "{freq_others:number2} чека в месяц. Участники сами выбирают вступить, поэтому "
                        "разница не равна эффекту программы."),
+        "say.checks_all_anonymous": ("Средний чек **{average:money}**; ни в одном чеке нет идентификатора "
+                                     "клиента, поэтому группы покупателей сравнить нельзя."),
         "say.checks_anonymous": ("Средний чек идентифицированных покупателей {identified:money}, "
                                  "анонимных {anonymous:money}; участников программы по данным не "
                                  "отличить."),
@@ -378,6 +386,7 @@ LABELS = {
         "buyer_group": "Группа покупателей",
         "sales": "Продажи",
         "avg_check": "Средний чек",
+        "identified_share": "Доля идентифицированных чеков",
         "items_per_check": "Товаров в чеке",
         "anonymous": "анонимные",
         "identified": "идентифицированные",

@@ -3,7 +3,7 @@
 Notebook notebooks/30_retention.ipynb, config block `retention`, kpis.json block `retention`.
 """
 
-from ..registry import Requirement, Section, register
+from ..registry import Section, register
 from . import texts  # noqa: F401  (registers the section's texts)
 from .activity import (
     crr,
@@ -18,6 +18,7 @@ from .frame import FINDINGS, METHODOLOGY, TILES
 from .joining import before_after_headline, before_after_joining, before_after_summary
 from .matrices import CohortMatrices, cohort_matrices
 from .section import (
+    REQUIRES,
     Inputs,
     before_after,
     customer_cohorts,
@@ -32,7 +33,8 @@ from .section import (
 from .settings import Settings
 
 __all__ = [
-    "CohortMatrices", "Inputs", "Settings", "before_after", "before_after_headline", "before_after_joining",
+    "REQUIRES", "CohortMatrices", "Inputs", "Settings", "before_after", "before_after_headline",
+    "before_after_joining",
     "before_after_summary", "cohort_matrices", "crr", "customer_cohorts", "customer_groups", "group_rates",
     "headline", "headline_window", "inputs", "monthly_headline", "monthly_rates", "monthly_retention",
     "pooled_monthly_rates", "retention_headline", "revenue_cohorts", "run", "window_rates",
@@ -40,8 +42,6 @@ __all__ = [
 
 SECTION = register(Section(
     key="retention", number=30, title="retention.title", run=run, config_block="retention",
-    requires=(Requirement("transactions", ("customer_id", "date", "amount"), "some_identified"),
-              Requirement("transactions", (), "some_members",
-                          steps=("customer_cohorts", "group_rates", "window_rates", "before_after"))),
+    requires=REQUIRES,
     tiles=TILES, findings=FINDINGS, methodology=METHODOLOGY,
 ))

@@ -43,6 +43,7 @@ import pandas as pd
 
 from ...core.checks import as_identified
 from ...core.membership import MEMBERS, NON_MEMBERS, is_member_on, join_day_array
+from ...core.numbers import finite
 from .common import ALL, GROUPS, day_range, last_full_month_end, month_end
 
 
@@ -217,13 +218,14 @@ def pooled_monthly_rates(monthly: pd.DataFrame, last_months: int = 12) -> pd.Dat
 
 def monthly_headline(pooled: pd.DataFrame) -> dict[str, Any]:
     """kpis retention.monthly: months pooled, and {crr, churn_rate, reactivation_rate} per group
-    (all / members / non_members; None values for a group that is not there)."""
+    (all / members / non_members; None values for a group that is not there or a rate without a
+    base)."""
     rates = ("crr", "churn_rate", "reactivation_rate")
     by_group = pooled.set_index("group") if not pooled.empty else pd.DataFrame()
     result: dict[str, Any] = {"months": int(pooled["months"].iloc[0]) if not pooled.empty else None}
     for group in GROUPS:
         known = group in by_group.index
-        result[group] = {rate: (by_group.loc[group, rate] if known else None) for rate in rates}
+        result[group] = {rate: (finite(by_group.loc[group, rate]) if known else None) for rate in rates}
     return result
 
 

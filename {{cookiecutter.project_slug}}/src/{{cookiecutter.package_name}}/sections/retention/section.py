@@ -15,6 +15,7 @@ import pandas as pd
 from ...core.checks import identified_checks
 from ...core.membership import MEMBERS, NON_MEMBERS, join_dates
 from ...text.catalogue import Text
+from ..registry import Requirement, Unmet, check
 from ..steps import SectionResult, Step
 from . import plots
 from .activity import monthly_headline, monthly_retention, pooled_monthly_rates, retention_headline
@@ -24,26 +25,35 @@ from .matrices import cohort_matrices
 from .settings import Settings
 
 KEY = "retention"
+# what the section and its steps need (`registry.check`)
+REQUIRES = (Requirement("transactions", ("customer_id", "date", "amount"), "some_identified"),
+            Requirement("transactions", (), "some_members", steps=("before_after",)))
 
 
 @dataclass(frozen=True)
 class Inputs:
     """Identified checks (`core.checks`), join days (`core.membership.join_dates`; None = membership
-    unknown), the analysed period and the settings."""
+    unknown), the analysed period, the settings and what the steps miss (`REQUIRES`)."""
 
     checks: pd.DataFrame
     joins: pd.Series | None
     start: pd.Timestamp
     end: pd.Timestamp
     settings: Settings
+    unmet: Unmet = Unmet()
 
 
 def inputs(ctx: Any) -> Inputs:
     """The section's inputs from a run context: the checks are converted once, for every step."""
-    transactions = ctx.table("transactions")
-    joins = join_dates(ctx.table("customers"), transactions)
+    transactions, customers = ctx.table("transactions"), ctx.table("customers")
+    unmet = check(REQUIRES, {"transactions": transactions, "customers": customers})
     start, end = ctx.period
-    return Inputs(identified_checks(transactions), joins, start, end, Settings.from_config(ctx.config))
+    return Inputs(identified_checks(transactions), join_dates(customers, transactions), start, end,
+                  Settings.from_config(ctx.config), unmet)
+
+
+def _skip(step: Step, reason: Text) -> Step:
+    return step.skip(reason.key, **reason.fields)
 
 
 def _group_name(group: str, title: bool = False) -> Text:
@@ -54,6 +64,9 @@ def customer_cohorts(inputs: Inputs) -> Step:
     """Retention by acquisition cohort for members and non-members (everyone together when
     membership is unknown): heatmap, table and a sentence per group. values: matrices {group: ...}."""
     step = Step("customer_cohorts")
+    step.values["matrices"] = {}
+    if (reason := inputs.unmet.reason(step.name)) is not None:
+        return _skip(step, reason)
     if inputs.joins is None:
         step.skip(f"{KEY}.no_membership")
     groups = customer_groups(inputs.checks, inputs.joins, inputs.end)
@@ -94,8 +107,12 @@ def monthly_rates(inputs: Inputs) -> Step:
     """CRR, churn and reactivation per month and group, with two charts. values: monthly."""
     step = Step("monthly_rates")
     days = inputs.settings.churn_days
-    monthly = monthly_retention(inputs.checks, inputs.joins, days, inputs.start, inputs.end)
+    reason = inputs.unmet.reason(step.name)
+    checks = inputs.checks if reason is None else inputs.checks.iloc[:0]
+    monthly = monthly_retention(checks, inputs.joins, days, inputs.start, inputs.end)
     step.values["monthly"] = monthly
+    if reason is not None:
+        return _skip(step, reason)
     if monthly.empty:
         return step.skip(f"{KEY}.too_short", days=days)
     step.table("retention_monthly", monthly, f"{KEY}.monthly_table")
@@ -113,8 +130,10 @@ def group_rates(inputs: Inputs, monthly: Step) -> Step:
     months = inputs.settings.pooled_months
     pooled = pooled_monthly_rates(monthly["monthly"], months)
     step.values["pooled"] = pooled
+    if (reason := inputs.unmet.reason(step.name)) is not None:
+        return _skip(step, reason)
     if pooled.empty:
-        return step
+        return step  # `monthly` said why
     step.table("retention_by_group", pooled, f"{KEY}.pooled_table", months=months)
     rates = pooled.set_index("group")
     overall = {"months": rates["months"].iloc[0], "churn": rates.loc["all", "churn_rate"]}
@@ -128,8 +147,12 @@ def window_rates(inputs: Inputs) -> Step:
     """CRR, churn and reactivation over the headline window (the last full year). values: headline."""
     step = Step("window_rates")
     days = inputs.settings.churn_days
-    headline = retention_headline(inputs.checks, inputs.joins, days, inputs.start, inputs.end)
+    reason = inputs.unmet.reason(step.name)
+    checks = inputs.checks if reason is None else inputs.checks.iloc[:0]
+    headline = retention_headline(checks, inputs.joins, days, inputs.start, inputs.end)
     step.values["headline"] = headline
+    if reason is not None:
+        return _skip(step, reason)
     if headline["crr"] is None:
         return step.skip(f"{KEY}.no_window", days=days)
     window = headline["window"]
@@ -152,8 +175,8 @@ def before_after(inputs: Inputs) -> Step:
     step = Step("before_after")
     days = inputs.settings.before_after_days
     step.values.update(summary=None, per_customer=None)
-    if inputs.joins is None:
-        return step.skip(f"{KEY}.no_join_dates")
+    if (reason := inputs.unmet.reason(step.name)) is not None:
+        return _skip(step, reason)
     per_customer = before_after_joining(inputs.checks, inputs.joins, days, inputs.start, inputs.end)
     summary = before_after_summary(per_customer)
     step.values.update(summary=summary, per_customer=per_customer)
@@ -162,6 +185,8 @@ def before_after(inputs: Inputs) -> Step:
         return step.skip(f"{KEY}.no_before_after", days=days)
     rows = summary.set_index("metric")
     spend, visits = rows.loc["spend per customer"], rows.loc["purchases per customer"]
+    if spend["relative_change"] is None or pd.isna(spend["relative_change"]):
+        return step.skip(f"{KEY}.no_spend_before", members=len(per_customer), days=days)
     key = "before_after_few" if len(per_customer) < inputs.settings.few_members else "before_after"
     return step.say(f"{KEY}.{key}", members=len(per_customer), days=days, spend=spend["relative_change"],
                     visits=visits["relative_change"], change=spend["change"], low=spend["ci_low"],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from ...core.settings import ConfigBlock
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(ConfigBlock, block="retention"):
     """churn_days: churned = no purchase for more than this many days; before_after_days: length of each
     window before and after the join day; pooled_months: months pooled in the members vs non-members
     rates; few_members: below this many members the before/after change is called indicative."""
@@ -17,9 +17,3 @@ class Settings:
     before_after_days: int = 180
     pooled_months: int = 12
     few_members: int = 100
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        block = config.get("retention") or {}
-        known = {name: block[name] for name in cls.__dataclass_fields__ if name in block}
-        return cls(**known)

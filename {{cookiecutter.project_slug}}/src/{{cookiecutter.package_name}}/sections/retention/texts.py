@@ -70,8 +70,9 @@ SECTION = {
         "group_title.all": "All",
         "group_title.members": "Members",
         "group_title.non_members": "Non-members",
-        "no_membership": ("no customers table with join dates: members and non-members cannot be told "
-                          "apart, so the section shows all identified customers together."),
+        "no_membership": ("membership is unknown (no join dates and no loyalty-card checks): members and "
+                          "non-members cannot be told apart, so the section shows all identified customers "
+                          "together."),
         "no_cohorts": "no {group} with a purchase: no cohort matrix.",
         "cohort_customers_chart": "Customer retention by cohort: {group}",
         "cohort_customers_table": "Share of each cohort buying n months later: {group}",
@@ -104,7 +105,6 @@ SECTION = {
             "{end_customers:number} and **CRR = {crr:percent}** (churn {churn:percent}); "
             "{reactivation:percent} of the customers churned at the start came back. Members churned at "
             "{members:percent}, non-members at {non_members:percent} over the window."),
-        "no_join_dates": "no customers table with join dates: before/after joining needs it.",
         "before_after_table": "Spend and purchases per member, {days:number} days before vs after joining",
         "no_before_after": ("no member has {days:number} days of data on both sides of the join day and a "
                             "purchase before the window."),
@@ -118,6 +118,8 @@ SECTION = {
             "they spent {spend:+percent0} and bought {visits:+percent0} as often as in the {days:number} "
             "days before (spend change per member {change:money}, 95% interval {low:money} to "
             "{high:money}). That is few customers: treat the change as indicative. {caveat}"),
+        "no_spend_before": ("none of the {members:number} members bought in the {days:number} days before "
+                            "joining: a change against nothing before cannot be measured."),
         "before_after_caveat": (
             "This raw comparison removes neither seasonality (the two windows cover different months) nor "
             "the customers who would have stopped buying anyway; the uplift section compares members with "
@@ -131,8 +133,9 @@ SECTION = {
         "group_title.all": "Все клиенты",
         "group_title.members": "Участники",
         "group_title.non_members": "Неучастники",
-        "no_membership": ("нет таблицы клиентов с датами вступления: участников нельзя отличить от "
-                          "неучастников, поэтому раздел показывает всех идентифицированных клиентов вместе."),
+        "no_membership": ("членство неизвестно (нет дат вступления и чеков по карте лояльности): участников "
+                          "нельзя отличить от неучастников, поэтому раздел показывает всех "
+                          "идентифицированных клиентов вместе."),
         "no_cohorts": "группа «{group}»: нет клиентов с покупками, матрицы когорт нет.",
         "cohort_customers_chart": "Удержание клиентов по когортам: {group}",
         "cohort_customers_table": "Доля когорты, купившая через n месяцев: {group}",
@@ -165,8 +168,6 @@ SECTION = {
             "{end_customers:number} и **CRR = {crr:percent}** (отток {churn:percent}); вернулись "
             "{reactivation:percent} клиентов, ушедших к началу окна. Отток участников за окно составил "
             "{members:percent}, неучастников — {non_members:percent}."),
-        "no_join_dates": ("нет таблицы клиентов с датами вступления: она нужна для сравнения до и после "
-                          "вступления."),
         "before_after_table": "Траты и покупки на участника за {days:number} дней до и после вступления",
         "no_before_after": ("ни у одного участника нет {days:number} дней данных по обе стороны от дня "
                             "вступления и покупки до окна."),
@@ -180,6 +181,8 @@ SECTION = {
             "их траты изменились на {spend:+percent0}, а число покупок — на {visits:+percent0} по сравнению "
             "с {days:number} днями до него (изменение трат на участника {change:money}, 95 % интервал: от "
             "{low:money} до {high:money}). Клиентов немного: считайте изменение ориентировочным. {caveat}"),
+        "no_spend_before": ("ни один из {members:number} участников не покупал за {days:number} дней до "
+                            "вступления: изменение относительно нуля измерить нельзя."),
         "before_after_caveat": (
             "Такое простое сравнение не устраняет ни сезонность (окна приходятся на разные месяцы), ни "
             "клиентов, которые перестали бы покупать в любом случае; раздел об эффекте программы сравнивает "

@@ -16,6 +16,7 @@ import pandas as pd
 from ...core.checks import identified_checks
 from ...core.membership import MEMBERS, NON_MEMBERS, join_dates
 from ...text.catalogue import Text
+from ..registry import Requirement, Unmet, check
 from ..steps import SectionResult, Step
 from . import plots
 from .groups import ALL, member_segment_mix, migration_matrix, migration_summary, segment_changes
@@ -25,6 +26,9 @@ from .settings import Settings
 KEY = "rfm"
 LAPSING = ["At risk", "Can't lose"]  # used to buy often, not lately: the win-back audience
 BEST = ["Champions", "Loyal"]
+# what the section and its steps need (`registry.check`)
+REQUIRES = (Requirement("transactions", ("customer_id", "date", "amount"), "some_identified"),
+            Requirement("transactions", (), "some_members", steps=("member_mix",)))
 
 
 def _english(text: Text) -> str:
@@ -34,22 +38,32 @@ def _english(text: Text) -> str:
 @dataclass(frozen=True)
 class Inputs:
     """Identified checks (`core.checks`), join days (`core.membership.join_dates`; None = membership
-    unknown), the snapshot day (the period's end), the settings, and `render`: a catalogue text in
-    the run's language (for words drawn on charts)."""
+    unknown), the snapshot day (the period's end), the settings, `render`: a catalogue text in
+    the run's language (for words drawn on charts), and what the steps miss (`REQUIRES`)."""
 
     checks: pd.DataFrame
     joins: pd.Series | None
     snapshot: pd.Timestamp
     settings: Settings
     render: Callable[[Text], str] = _english
+    unmet: Unmet = Unmet()
 
 
 def inputs(ctx: Any) -> Inputs:
     """The section's inputs from a run context."""
-    transactions = ctx.table("transactions")
-    joins = join_dates(ctx.table("customers"), transactions)
-    return Inputs(identified_checks(transactions), joins, ctx.period[1], Settings.from_config(ctx.config),
-                  ctx.render)
+    transactions, customers = ctx.table("transactions"), ctx.table("customers")
+    unmet = check(REQUIRES, {"transactions": transactions, "customers": customers})
+    return Inputs(identified_checks(transactions), join_dates(customers, transactions), ctx.period[1],
+                  Settings.from_config(ctx.config), ctx.render, unmet)
+
+
+def _skip(step: Step, reason: Text) -> Step:
+    return step.skip(reason.key, **reason.fields)
+
+
+def _not_segmented(inputs: Inputs, step: Step) -> Text | None:
+    """Why `step` has nobody to show: its unmet requirement, or no segmented customer."""
+    return inputs.unmet.reason(step.name) or Text(f"{KEY}.no_customers")
 
 
 def segments(inputs: Inputs) -> Step:
@@ -59,8 +73,8 @@ def segments(inputs: Inputs) -> Step:
     scored = rfm_segments(inputs.checks, inputs.snapshot, inputs.settings.bins)
     table = segment_table(scored)
     step.values.update(scored=scored, table=table)
-    if scored.empty:
-        return step.skip(f"{KEY}.no_customers")
+    if scored.empty or inputs.unmet.reason(step.name) is not None:
+        return _skip(step, _not_segmented(inputs, step))
     step.table("rfm_segments", table, f"{KEY}.segments_table", date=inputs.snapshot)
     by_name = table.set_index("segment")
     top = table.sort_values("revenue_share", ascending=False).iloc[0]
@@ -77,7 +91,7 @@ def score_grid(inputs: Inputs, segmented: Step) -> Step:
     step = Step("score_grid")
     step.values["rf"] = None
     if segmented["scored"].empty:
-        return step
+        return _skip(step, _not_segmented(inputs, step))
     rf = rf_matrix(segmented["scored"], inputs.settings.bins)
     step.values["rf"] = rf
     step.chart("rfm_rf_heatmap", partial(plots.rf_heatmap, rf), f"{KEY}.rf_chart")
@@ -89,10 +103,12 @@ def member_mix(inputs: Inputs, segmented: Step) -> Step:
     unknown or nobody is segmented)."""
     step = Step("member_mix")
     scored = segmented["scored"]
-    mix = None if scored.empty else member_segment_mix(scored, inputs.joins, inputs.snapshot)
+    reason = inputs.unmet.reason(step.name)
+    mix = None if scored.empty or reason is not None else member_segment_mix(scored, inputs.joins,
+                                                                               inputs.snapshot)
     step.values["mix"] = mix
     if mix is None:
-        return step.skip(f"{KEY}.no_mix")
+        return _skip(step, reason or Text(f"{KEY}.no_mix"))
     step.table("rfm_member_mix", mix, f"{KEY}.mix_table")
     step.chart("rfm_member_mix", partial(plots.member_mix, mix), f"{KEY}.mix_chart")
     best = mix.set_index("segment").loc[BEST, ["members_share", "non_members_share"]].sum()
@@ -109,6 +125,8 @@ def migration(inputs: Inputs, segmented: Step) -> Step:
     changes = None if segmented["scored"].empty else segment_changes(
         inputs.checks, snapshot, settings.snapshot_compare_days, settings.bins)
     step.values.update(changes=changes, summary=None)
+    if segmented["scored"].empty:
+        return _skip(step, _not_segmented(inputs, step))
     if changes is None:
         return step.skip(f"{KEY}.no_earlier", date=earlier)
     labels = [inputs.render(Text(f"{KEY}.segment_on", {"date": day})) for day in (snapshot, earlier)]
@@ -132,7 +150,7 @@ def export(inputs: Inputs, segmented: Step) -> Step:
     """customer_id -> segment for the client's CRM (ids only; the first rows shown, all in tables.xlsx)."""
     step = Step("export")
     if segmented["scored"].empty:
-        return step
+        return _skip(step, _not_segmented(inputs, step))
     return step.table("rfm_customer_segments", segment_export(segmented["scored"]), f"{KEY}.export_table",
                       max_rows=inputs.settings.export_rows)
 

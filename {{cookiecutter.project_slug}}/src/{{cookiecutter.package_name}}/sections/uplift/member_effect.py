@@ -207,9 +207,9 @@ def pair_effect(sample: pd.DataFrame, pairs: pd.DataFrame, kind: str = "matched"
     with np.errstate(divide="ignore", invalid="ignore"):
         boot = np.array([stat(a, d) for d in draws])
         estimate = stat(a, slice(None))
-    low, high = percentile_interval(boot)
     post_t = float(a["post_t"].mean())
-    known = bool(np.isfinite(estimate))
+    known = bool(np.isfinite(estimate)) and estimate > -1.0  # 1 + effect > 0: spend ratios are positive
+    low, high = percentile_interval(boot) if known else (None, None)
     post_c = float(a["post_c_before"].mean() + a["post_c_member"].mean() / (1.0 + estimate)
                    if known else a["post_c_before"].mean() + a["post_c_member"].mean())
     return {"estimate": float(estimate) if known else None, "ci_low": low,
@@ -282,9 +282,12 @@ def _design(transactions: pd.DataFrame, customers: pd.DataFrame, period: tuple[p
     else:
         pairs = match_nearest(sample, settings.caliper)
     effect = pair_effect(sample, pairs, kind, settings.bootstrap_samples, settings.random_seed)
+    reason = None
+    if effect["estimate"] is None:
+        reason = Text("uplift.reason.too_few_pairs" if effect["pairs"] < 2
+                      else "uplift.reason.no_counterfactual")
     return {"sample": sample, "pairs": pairs, "support": common_support(sample, pairs),
-            "balance": balance_table(sample, pairs), "effect": effect,
-            "reason": None if effect["estimate"] is not None else Text("uplift.reason.too_few_pairs")}
+            "balance": balance_table(sample, pairs), "effect": effect, "reason": reason}
 
 
 def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame | None,
@@ -311,10 +314,11 @@ def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame |
     settings = settings or Settings()
     joins = join_dates(customers, transactions)
     used, notes = exact_match_columns(customers, list(settings.exact_match or ()), joins)
-    if customers is None or joins is None:
-        empty = _no_design(Text("uplift.reason.no_join_dates"))
+    if customers is None or joins is None or joins.empty:
+        empty = _no_design(Text("uplift.reason.no_join_dates" if customers is None or joins is None
+                                else "uplift.reason.no_members"))
         return {"matched": empty, "did": dict(empty), "event_study": None, "exact_match_on": [],
-                "notes": notes}
+                "notes": notes if joins is not None and not joins.empty else []}
     matched = _design(transactions, customers, period, "matched", settings, used)
     did = _design(transactions, customers, period, "did", settings, used)
     study = (event_study(transactions, did["sample"], did["pairs"], settings.window_days,

@@ -38,7 +38,10 @@ CAMPAIGN_KEYS = ("uplift", "p_value", "ci_low", "ci_high", "cost", "romi")
 
 @dataclass(frozen=True, eq=False)
 class Inputs:
-    """What the steps read: the client's tables (None when not provided), the period, the settings."""
+    """What the steps read: the client's tables (None when not provided), the period, the settings.
+
+    Checks without a customer_id column (a store-level export) are taken as all anonymous: the
+    column is added, empty, so every step reads one shape and skips its customer parts with a reason."""
 
     transactions: pd.DataFrame
     customers: pd.DataFrame | None
@@ -46,6 +49,17 @@ class Inputs:
     campaigns: pd.DataFrame | None
     period: tuple[pd.Timestamp, pd.Timestamp]
     settings: Settings
+
+    def __post_init__(self) -> None:
+        checks = self.transactions
+        if "customer_id" not in checks.columns:
+            anonymous = pd.Series(pd.NA, index=checks.index, dtype="string")
+            object.__setattr__(self, "transactions", checks.assign(customer_id=anonymous))
+
+    @property
+    def identified(self) -> bool:
+        """Whether any check carries a customer id."""
+        return bool(self.transactions["customer_id"].notna().any())
 
 
 def inputs(ctx: Any) -> Inputs:
@@ -66,6 +80,8 @@ def naive(data: Inputs) -> Step:
     since = data.settings.program.launch_date or data.period[0]
     result = naive_uplift_from_data(data.transactions, data.customers, since, data.period[1])
     step = Step("naive", values={"naive": result})
+    if not data.identified:
+        return step.skip("uplift.skip.no_identified")
     if not result["membership_known"]:
         return step.skip("uplift.skip.membership_unknown")
     if result["naive_uplift"] is None:
@@ -116,6 +132,10 @@ def campaign_tests(data: Inputs) -> Step:
     step = Step("campaign_tests", values={"campaigns": None})
     if data.campaigns is None:
         return step.skip("uplift.skip.no_campaigns")
+    if not len(data.campaigns):
+        return step.skip("uplift.skip.empty_campaigns")
+    if not data.identified:
+        return step.skip("uplift.skip.no_identified")
     settings = data.settings
     outcomes = campaign_outcomes(data.transactions, data.campaigns, settings.campaign_window_days)
     results = campaign_table(outcomes, settings.bootstrap_samples, settings.random_seed)
@@ -123,9 +143,23 @@ def campaign_tests(data: Inputs) -> Step:
                             settings.cost_per_contact)
     step.values["campaigns"] = results
     step.table("uplift_campaigns", results, "uplift.caption.campaigns")
-    if results["romi"].isna().all():
+    _say_missing_uplifts(step, results, settings.campaign_window_days)
+    if results["uplift"].notna().any() and results["romi"].isna().all():
         step.skip("uplift.skip.no_campaign_costs")
     return step
+
+
+def _say_missing_uplifts(step: Step, results: pd.DataFrame, window_days: int) -> None:
+    """Why a campaign has no uplift: a group with fewer than two customers (no control group), or a
+    control group that bought nothing in the window."""
+    for row in results.itertuples(index=False):
+        if pd.notna(row.uplift):
+            continue
+        if min(row.treatment, row.control) < 2:
+            step.skip("uplift.skip.campaign_groups", campaign=str(row.campaign_id), treatment=row.treatment,
+                      control=row.control)
+        else:
+            step.skip("uplift.skip.campaign_no_revenue", campaign=str(row.campaign_id), days=window_days)
 
 
 def program_economics(data: Inputs, member_step: Step) -> Step:

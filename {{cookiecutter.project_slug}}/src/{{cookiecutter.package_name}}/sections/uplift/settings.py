@@ -13,28 +13,22 @@ from typing import Any
 
 import pandas as pd
 
+from ...core.settings import ConfigBlock, setting
+
 
 @dataclass(frozen=True)
-class Program:
-    """Program facts of the ``program`` block used by the economics."""
+class Program(ConfigBlock, block="program"):
+    """Program facts of the ``program`` block used by the economics (a null point value or monthly
+    cost: 0)."""
 
     launch_date: pd.Timestamp | None = None
-    point_value: float = 1.0
+    point_value: float = setting(1.0, null=0.0)
     gross_margin: float = 0.35
     monthly_cost: float = 0.0
 
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Program:
-        block = config.get("program") or {}
-        launch = block.get("launch_date")
-        return cls(launch_date=None if launch is None else pd.Timestamp(launch),
-                   point_value=float(block.get("point_value", 1.0)),
-                   gross_margin=float(block.get("gross_margin", 0.35)),
-                   monthly_cost=float(block.get("monthly_cost", 0.0) or 0.0))
-
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(ConfigBlock, block="uplift"):
     """The ``uplift`` block (see config/defaults.yaml for each key) and the program facts."""
 
     bootstrap_samples: int = 500
@@ -45,7 +39,7 @@ class Settings:
     caliper: float = 0.5
     matching: str = "nearest"
     propensity_caliper: float = 0.2
-    exact_match: tuple[str, ...] = ("tier",)
+    exact_match: tuple[str, ...] | None = ("tier",)
     max_controls: int | None = 50_000
     region_launch_dates: Mapping[str, Any] | None = None
     campaign_costs: Mapping[str, float] | None = None
@@ -59,17 +53,3 @@ class Settings:
     def __post_init__(self) -> None:
         if self.matching not in ("nearest", "propensity"):
             raise ValueError(f"uplift.matching must be nearest or propensity, got {self.matching!r}")
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        """The settings of a merged client config (its ``uplift`` and ``program`` blocks)."""
-        block = dict(config.get("uplift") or {})
-        known = {name for name in cls.__dataclass_fields__ if name != "program"}
-        values: dict[str, Any] = {key: value for key, value in block.items() if key in known}
-        for key in ("exact_match", "benefit_rates", "roi_margins", "roi_effects"):
-            if values.get(key) is not None:
-                values[key] = tuple(values[key])
-        for key in ("benefit_rates", "roi_margins", "roi_effects"):
-            if key in values:
-                values[key] = tuple(float(value) for value in values[key])
-        return cls(**values, program=Program.from_config(config))

@@ -168,6 +168,19 @@ EN = {
     'reason.no_launch_dates': 'no launch date per region (no members, no uplift.region_launch_dates)',
     'reason.no_staggered_launch': ('no staggered launch: no region launched at least {days:number} days '
                                    'before another one (or never) with a full window of data around it'),
+    'skip.no_identified': ('no check carries a customer id (an export without customers): member and '
+                           'campaign parts need identified customers'),
+    'skip.empty_campaigns': 'the campaigns table has no rows',
+    'skip.campaign_groups': ('campaign {campaign}: {treatment:number} customer(s) in the treatment group and '
+                             '{control:number} in the control group; a test needs at least 2 in each, so '
+                             'its uplift is not computed'),
+    'skip.campaign_no_revenue': ('campaign {campaign}: the control group bought nothing in the {days:number} '
+                                 'days after sending, so the uplift (a ratio to its revenue) is not '
+                                 'computed'),
+    'reason.no_members': 'no customer is a program member',
+    'reason.no_counterfactual': ('the matched controls bought almost only after joining the program '
+                                 'themselves, so their spend gives no counterfactual (the effect equation '
+                                 'has no positive solution)'),
 }
 
 RU = {
@@ -219,6 +232,19 @@ RU = {
     'reason.no_staggered_launch': ('нет поэтапного запуска: ни один регион не запустил программу хотя бы '
                                    'на {days:number} дней раньше другого (или без запуска вовсе) с полным '
                                    'окном данных вокруг даты запуска'),
+    'skip.no_identified': ('ни в одном чеке нет идентификатора клиента (выгрузка без клиентов): части об '
+                           'участниках и кампаниях требуют идентифицированных клиентов'),
+    'skip.empty_campaigns': 'в таблице кампаний нет строк',
+    'skip.campaign_groups': ('кампания {campaign}: в тестовой группе {treatment:number} клиент(ов), в '
+                             'контрольной — {control:number}; для теста нужно хотя бы 2 в каждой, поэтому '
+                             'прирост не рассчитан'),
+    'skip.campaign_no_revenue': ('кампания {campaign}: контрольная группа ничего не купила за '
+                                 '{days:number} дней после рассылки, поэтому прирост (отношение к её '
+                                 'выручке) не рассчитан'),
+    'reason.no_members': 'ни один клиент не участвует в программе',
+    'reason.no_counterfactual': ('сопоставленные контрольные клиенты покупали почти только после '
+                                 'собственного вступления в программу, поэтому их траты не дают сценария '
+                                 'без программы (у уравнения эффекта нет положительного решения)'),
 }
 
 LABELS_RU = {

@@ -9,10 +9,12 @@ from .base import (
     NotEnoughDataError,
     fit_with_fallback,
 )
-from .bgnbd import BGNBDModel, fit_bgnbd
+from .bgnbd import BGNBDModel, BGNBDNoDropout, fit_bgnbd
 from .gamma_gamma import GammaGammaModel, fit_gamma_gamma, spend_frequency_correlation
-from .pareto_nbd import ParetoNBDModel, fit_pareto_nbd
+from .nbd import NoDropout, fit_nbd
+from .pareto_nbd import ParetoNBDModel, ParetoNBDNoDropout, fit_pareto_nbd
 
-__all__ = ["MODEL_LABELS", "PARAM_NAMES", "BGNBDModel", "ClvError", "FittedModel", "FrequencyModel",
-           "GammaGammaModel", "NotEnoughDataError", "ParetoNBDModel", "fit_bgnbd", "fit_gamma_gamma",
-           "fit_pareto_nbd", "fit_with_fallback", "spend_frequency_correlation"]
+__all__ = ["MODEL_LABELS", "PARAM_NAMES", "BGNBDModel", "BGNBDNoDropout", "ClvError", "FittedModel",
+           "FrequencyModel", "GammaGammaModel", "NoDropout", "NotEnoughDataError", "ParetoNBDModel",
+           "ParetoNBDNoDropout", "fit_bgnbd", "fit_gamma_gamma", "fit_nbd", "fit_pareto_nbd",
+           "fit_with_fallback", "spend_frequency_correlation"]

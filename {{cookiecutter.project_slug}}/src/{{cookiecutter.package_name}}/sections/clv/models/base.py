@@ -174,7 +174,11 @@ class FittedModel:
 
 
 class FrequencyModel(FittedModel):
-    """A fitted buy-till-you-die model of purchase counts; time in the summary's unit."""
+    """A fitted buy-till-you-die model of purchase counts; time in the summary's unit.
+
+    `no_dropout`: the fit sits on the no-dropout boundary (`nbd`): it predicts as the NBD."""
+
+    no_dropout = False
 
     def expected_purchases(self, t: Any) -> np.ndarray:
         """E[X(t)]: repeat purchases in (0, t] of a customer just acquired."""

@@ -1,4 +1,5 @@
-"""BG/NBD (Fader, Hardie & Lee 2005), fitted and predicted by lifetimes' BetaGeoFitter."""
+"""BG/NBD (Fader, Hardie & Lee 2005), fitted and predicted by lifetimes' BetaGeoFitter; on its
+no-dropout boundary (a -> 0, see `nbd`) reported as `BGNBDNoDropout`."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import optimize, special
 
 from .base import PARAM_NAMES, ClvError, FrequencyModel, check_support, lifetimes, patterns, quiet
+from .nbd import NoDropout, boundary_model
 
 
 class BGNBDModel(FrequencyModel):
@@ -56,30 +58,71 @@ def bgnbd_log_likelihood(params: tuple[float, ...], x: np.ndarray, t_x: np.ndarr
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
+class BGNBDNoDropout(NoDropout, BGNBDModel):
+    """BG/NBD fitted on its boundary a -> 0 (no detectable dropout): a = 0, b not identified (NaN);
+    predictions of the NBD (`nbd.NoDropout`)."""
+
+
+def best_log_likelihood(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray) -> float | None:
+    """The highest BG/NBD log-likelihood a bounded search over log-parameters (each in [-12, 10], time
+    rescaled to max(T) = 1) reaches, for when lifetimes' fit fails; None if it reaches nothing finite."""
+    scale = 1.0 / T.max() if T.size and T.max() > 0 else 1.0
+    total = weights.sum()
+
+    def nll(log_params: np.ndarray) -> float:
+        with np.errstate(all="ignore"):
+            value = -np.sum(weights * bgnbd_log_likelihood(tuple(np.exp(log_params)), x, t_x * scale,
+                                                            T * scale)) / total
+        return float(value) if np.isfinite(value) else 1e10
+
+    best = optimize.minimize(nll, np.zeros(4), method="L-BFGS-B", bounds=[(-12.0, 10.0)] * 4)
+    params = np.exp(best.x) / np.array([1.0, scale, 1.0, 1.0])
+    with np.errstate(all="ignore"):
+        ll = float(np.sum(weights * bgnbd_log_likelihood(tuple(params), x, t_x, T)))
+    return ll if best.fun < 1e10 and np.isfinite(ll) else None
+
+
+def _boundary_or_raise(error: ClvError, data: tuple[np.ndarray, ...], penalizer_coef: float,
+                       customers: tuple[Any, Any, Any]) -> BGNBDModel:
+    """After a failed plain fit: the no-dropout fit if nothing beats the boundary, else `error`."""
+    if penalizer_coef == 0:
+        boundary = boundary_model(BGNBDNoDropout, *customers, best_log_likelihood(*data))
+        if boundary is not None:
+            return boundary
+    raise error
+
+
 def fit_bgnbd(frequency: Any, recency: Any, T: Any, penalizer_coef: float = 0.0,
               min_repeat_buyers: int = 30) -> BGNBDModel:
     """BG/NBD fitted by lifetimes' BetaGeoFitter on the distinct (x, t_x, T) patterns.
 
     lifetimes minimises the mean negative log-likelihood + penalizer_coef * sum(params**2) with time
     rescaled so that max(T) = 1; standard errors come from its Hessian (delta method on log-params).
-    Raises ClvError when the data cannot support the fit.
+    A plain fit (no penalty) whose optimum is on the no-dropout boundary (`nbd`: the fit, or when
+    lifetimes fails the best of a bounded search, is no better than the NBD) is returned as a
+    `BGNBDNoDropout`. Raises ClvError when the data cannot support the fit.
     """
     x, t_x, big_t, weights = patterns(frequency, recency, T)
     check_support(np.asarray(frequency), "bgnbd", min_repeat_buyers)
     package = lifetimes()
     fitter = package.BetaGeoFitter(penalizer_coef=penalizer_coef)
+    data, customers = (x, t_x, big_t, weights), (frequency, recency, T)
     try:
         with quiet():
             fitter.fit(x, t_x, big_t, weights=weights)
-    except package.utils.ConvergenceError as exc:
-        raise ClvError("bgnbd_no_convergence") from exc
-    except np.linalg.LinAlgError as exc:
-        raise ClvError("bgnbd_singular") from exc
+    except package.utils.ConvergenceError:
+        return _boundary_or_raise(ClvError("bgnbd_no_convergence"), data, penalizer_coef, customers)
+    except np.linalg.LinAlgError:
+        return _boundary_or_raise(ClvError("bgnbd_singular"), data, penalizer_coef, customers)
     params = fitter.params_.to_dict()
     if not all(np.isfinite(v) and v > 0 for v in params.values()):
-        raise ClvError("bgnbd_invalid", params=", ".join(f"{k} = {v:.4g}" for k, v in params.items()))
+        invalid = ClvError("bgnbd_invalid", params=", ".join(f"{k} = {v:.4g}" for k, v in params.items()))
+        return _boundary_or_raise(invalid, data, penalizer_coef, customers)
     ll = float(weights @ bgnbd_log_likelihood(tuple(params[k] for k in PARAM_NAMES["bgnbd"]),
                                               x, t_x, big_t))
+    boundary = boundary_model(BGNBDNoDropout, *customers, ll) if penalizer_coef == 0 else None
+    if boundary is not None:
+        return boundary
     freq = np.asarray(frequency)
     model = BGNBDModel(params, fitter.standard_errors_.to_dict(), ll, int(freq.size),
                        int((freq > 0).sum()))

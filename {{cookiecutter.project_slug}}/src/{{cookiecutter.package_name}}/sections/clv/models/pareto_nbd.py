@@ -3,10 +3,12 @@
 lifetimes' ParetoNBDFitter runs a Nelder-Mead search over every customer, far too slow for a
 retailer's customer base; here the likelihood is vectorised with scipy and evaluated on the distinct
 (frequency, recency, T) patterns, its hypergeometric terms once per distinct (x, t_x) and (x, T) pair.
+A fit on the no-dropout boundary (s -> 0, see `nbd`) is reported as `ParetoNBDNoDropout`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from scipy import optimize, special
 
 from .base import PARAM_NAMES, ClvError, FrequencyModel, check_support, patterns, standard_errors
 from .hypergeometric import BudgetExhausted, SeriesBudget, log1mexp, log_hyp2f1_a_a1
+from .nbd import NoDropout, boundary_model
 
 LOG_PARAM_BOUNDS = (-12.0, 10.0)  # fitted log-parameters (time rescaled to max(T) = 1) stay inside
 
@@ -138,9 +141,12 @@ def minimise_pareto_nbd(data: ParetoData, weights: np.ndarray, penalizer_coef: f
                         start: np.ndarray) -> optimize.OptimizeResult:
     """L-BFGS-B over log-parameters (time already rescaled); Nelder-Mead if it stops early.
 
-    Raises ClvError when the fit exhausts its series budget (see `SeriesBudget`)."""
+    When the search exhausts its series budget (see `SeriesBudget`) it stops: without a penalty the
+    best point evaluated is returned with ``budget_used`` set (`fit_pareto_nbd` checks it against the
+    no-dropout boundary); with a penalty a ClvError is raised."""
     total = weights.sum()
     budget = SeriesBudget()
+    best = {"fun": np.inf, "x": None}
 
     def objective(log_params: np.ndarray) -> float:
         params = np.exp(log_params)
@@ -148,7 +154,10 @@ def minimise_pareto_nbd(data: ParetoData, weights: np.ndarray, penalizer_coef: f
             ll = pareto_nbd_log_likelihood(tuple(params), data, budget)
         # elementwise sums, not `@`: a BLAS call per evaluation costs milliseconds of thread wake-up
         value = -np.sum(weights * ll) / total + penalizer_coef * np.sum(params * params)
-        return float(value) if np.isfinite(value) else 1e10
+        value = float(value) if np.isfinite(value) else 1e10
+        if value < best["fun"]:
+            best.update(fun=value, x=np.array(log_params, float))
+        return value
 
     try:
         result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=[LOG_PARAM_BOUNDS] * 4,
@@ -159,7 +168,9 @@ def minimise_pareto_nbd(data: ParetoData, weights: np.ndarray, penalizer_coef: f
             if polished.fun <= result.fun:
                 return polished
     except BudgetExhausted as exc:
-        raise ClvError("pareto_nbd_budget", terms=budget.used) from exc
+        if penalizer_coef > 0 or best["x"] is None:
+            raise ClvError("pareto_nbd_budget", terms=budget.used) from exc
+        return optimize.OptimizeResult(x=best["x"], fun=best["fun"], success=False, budget_used=budget.used)
     return result
 
 
@@ -172,7 +183,14 @@ def _start(initial_params: Mapping[str, float] | None, scale: float) -> np.ndarr
     return np.log(np.clip(start, 1e-4, 1e4))
 
 
+class ParetoNBDNoDropout(NoDropout, ParetoNBDModel):
+    """Pareto/NBD fitted on its boundary s -> 0 (no detectable dropout): s = 0, beta not identified
+    (NaN); predictions of the NBD (`nbd.NoDropout`)."""
+
+
 def _check_converged(best: optimize.OptimizeResult) -> None:
+    if "budget_used" in best:
+        raise ClvError("pareto_nbd_budget", terms=best.budget_used)
     log_params = best.x
     if best.fun >= 1e10 or not np.all(np.isfinite(log_params)):
         raise ClvError("pareto_nbd_not_evaluated")
@@ -181,6 +199,27 @@ def _check_converged(best: optimize.OptimizeResult) -> None:
     if at_bound.any():
         names = [n for n, hit in zip(PARAM_NAMES["pareto_nbd"], at_bound, strict=True) if hit]
         raise ClvError("pareto_nbd_ran_off", names=", ".join(names))
+
+
+def _towards_no_dropout(best: optimize.OptimizeResult, scale: float, patterns_: tuple[np.ndarray, ...],
+                        customers: tuple[Any, Any, Any]) -> ParetoNBDModel | None:
+    """After a plain search that did not converge (it ran off, or spent its series budget drifting):
+    the no-dropout fit when the best point it reached is no better than the boundary
+    (`nbd.boundary_model`); else None. A search that ran off elsewhere than s -> 0 or beta -> inf
+    (r or alpha) is not taken for the boundary.
+
+    The search's objective is the mean negative log-likelihood in time rescaled by `scale`; in the
+    original time the log-likelihood is that one + sum(x) log(scale) (each customer's differs by
+    x log(scale))."""
+    low, high = LOG_PARAM_BOUNDS
+    if best.x is None or not np.all(np.isfinite(best.x)):
+        return None
+    ran_off = np.isclose(best.x[2], low, atol=0.05) or np.isclose(best.x[3], high, atol=0.05)
+    if "budget_used" not in best and not ran_off:
+        return None
+    x, _, _, weights = patterns_
+    ll = -best.fun * weights.sum() + float(weights @ x) * math.log(scale) if best.fun < 1e10 else None
+    return boundary_model(ParetoNBDNoDropout, *customers, ll)
 
 
 def fit_pareto_nbd(frequency: Any, recency: Any, T: Any, penalizer_coef: float = 0.0,
@@ -193,7 +232,9 @@ def fit_pareto_nbd(frequency: Any, recency: Any, T: Any, penalizer_coef: float =
     Nelder-Mead if it stops early) from `initial_params` (a warm start: the section passes the BG/NBD
     r and alpha, s = 1 and beta = max(T)) or from 1s in rescaled time. The hypergeometric terms are
     computed once per distinct (x, t_x) and (x, T) pair. Standard errors from a numerical Hessian of
-    the log-likelihood (delta method). Raises ClvError when the data cannot support the fit.
+    the log-likelihood (delta method). A plain fit (no penalty) whose optimum is on the no-dropout
+    boundary (`nbd`: converged, ran off or out of series budget no better than the NBD) is returned as
+    a `ParetoNBDNoDropout`. Raises ClvError when the data cannot support the fit.
     """
     x, t_x, big_t, weights = patterns(frequency, recency, T)
     freq = np.asarray(frequency)
@@ -201,11 +242,22 @@ def fit_pareto_nbd(frequency: Any, recency: Any, T: Any, penalizer_coef: float =
     scale = 1.0 / big_t.max()
     data = ParetoData.of(x, t_x, big_t).scaled(scale)
     best = minimise_pareto_nbd(data, weights, penalizer_coef, _start(initial_params, scale))
-    _check_converged(best)
+    try:
+        _check_converged(best)
+    except ClvError:
+        boundary = (_towards_no_dropout(best, scale, (x, t_x, big_t, weights), (frequency, recency, T))
+                    if penalizer_coef == 0 else None)
+        if boundary is None:
+            raise
+        return boundary
     log_params = best.x
     params_scaled = np.exp(log_params)
     params = dict(zip(PARAM_NAMES["pareto_nbd"],
                       params_scaled / np.array([1.0, scale, 1.0, scale]), strict=True))
+    ll = float(weights @ pareto_nbd_log_likelihood(tuple(params.values()), ParetoData.of(x, t_x, big_t)))
+    boundary = boundary_model(ParetoNBDNoDropout, frequency, recency, T, ll) if penalizer_coef == 0 else None
+    if boundary is not None:
+        return boundary
 
     def total_nll(log_p: np.ndarray) -> float:
         """Minus the log-likelihood in rescaled time: differs from the original by a constant."""
@@ -214,8 +266,6 @@ def fit_pareto_nbd(frequency: Any, recency: Any, T: Any, penalizer_coef: float =
 
     relative = standard_errors(total_nll, log_params) / params_scaled  # SE of log-parameters
     errors = relative * np.array(list(params.values()))
-    original = ParetoData.of(x, t_x, big_t)
-    ll = float(weights @ pareto_nbd_log_likelihood(tuple(params.values()), original))
     model = ParetoNBDModel(params, dict(zip(PARAM_NAMES["pareto_nbd"], errors, strict=True)), ll,
                            int(freq.size), int((freq > 0).sum()))
     model.penalizer_coef = penalizer_coef
