@@ -6,6 +6,7 @@ order and returns the kpis.json block `retention` as the headline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -103,16 +104,26 @@ def revenue_cohorts(cohorts: Step) -> Step:
     return step
 
 
+def _rates(inputs: Inputs, name: str, value: str, compute: Callable[..., Any]) -> tuple[Step, Any, bool]:
+    """The step `name` with `compute(checks, joins, churn_days, start, end)` kept in values[value] and
+    whether the step is skipped: an unmet requirement computes on no checks (its kpis keys then hold
+    no numbers) and shows its reason."""
+    step = Step(name)
+    reason = inputs.unmet.reason(name)
+    checks = inputs.checks if reason is None else inputs.checks.iloc[:0]
+    result = compute(checks, inputs.joins, inputs.settings.churn_days, inputs.start, inputs.end)
+    step.values[value] = result
+    if reason is not None:
+        _skip(step, reason)
+    return step, result, reason is not None
+
+
 def monthly_rates(inputs: Inputs) -> Step:
     """CRR, churn and reactivation per month and group, with two charts. values: monthly."""
-    step = Step("monthly_rates")
+    step, monthly, skipped = _rates(inputs, "monthly_rates", "monthly", monthly_retention)
     days = inputs.settings.churn_days
-    reason = inputs.unmet.reason(step.name)
-    checks = inputs.checks if reason is None else inputs.checks.iloc[:0]
-    monthly = monthly_retention(checks, inputs.joins, days, inputs.start, inputs.end)
-    step.values["monthly"] = monthly
-    if reason is not None:
-        return _skip(step, reason)
+    if skipped:
+        return step
     if monthly.empty:
         return step.skip(f"{KEY}.too_short", days=days)
     step.table("retention_monthly", monthly, f"{KEY}.monthly_table")
@@ -145,14 +156,10 @@ def group_rates(inputs: Inputs, monthly: Step) -> Step:
 
 def window_rates(inputs: Inputs) -> Step:
     """CRR, churn and reactivation over the headline window (the last full year). values: headline."""
-    step = Step("window_rates")
+    step, headline, skipped = _rates(inputs, "window_rates", "headline", retention_headline)
     days = inputs.settings.churn_days
-    reason = inputs.unmet.reason(step.name)
-    checks = inputs.checks if reason is None else inputs.checks.iloc[:0]
-    headline = retention_headline(checks, inputs.joins, days, inputs.start, inputs.end)
-    step.values["headline"] = headline
-    if reason is not None:
-        return _skip(step, reason)
+    if skipped:
+        return step
     if headline["crr"] is None:
         return step.skip(f"{KEY}.no_window", days=days)
     window = headline["window"]
