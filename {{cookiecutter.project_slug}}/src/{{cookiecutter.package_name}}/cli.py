@@ -23,6 +23,7 @@ Typical session:
   %(prog)s run --client acme              run every notebook; bundle in reports/acme/<run_id>/
   %(prog)s run --client acme --only rfm   re-run one section into a new bundle
   %(prog)s batch --resume                 every client in parallel, skipping up-to-date bundles
+  %(prog)s benchmark                      every client's latest bundle among the others
 
 A client is described by config/clients/<client>.yaml (see config/defaults.yaml for every key).
 """
@@ -101,6 +102,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if result.partial:
         print(f"{len(result.partial)} of {total} clients PARTIAL (a section failed)", file=sys.stderr)
         return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    from .portfolio import benchmark
+
+    project = _project(args)
+    result = benchmark(project, clients=args.clients, day=args.day)
+    print(f"portfolio of {len(result.clients)} clients in {result.seconds:.1f} s")
+    print(f"  {result.folder / 'portfolio.html'} (and portfolio.csv, portfolio.xlsx)")
+    print(f"  cards: {result.folder / 'cards'}/<client>.html")
+    if args.into_bundles:
+        from .portfolio.into_bundles import add_cards
+
+        for line in add_cards(result):
+            print(f"  {line}")
     return EXIT_OK
 
 
@@ -207,6 +224,26 @@ def build_parser() -> argparse.ArgumentParser:
                        "(partial and failed clients among them)")
     batch.add_argument("--quiet", action="store_true", help="no progress in the terminal (the log has it)")
     batch.set_defaults(func=cmd_batch)
+
+    bench = commands.add_parser(
+        "benchmark", help="compare every client's latest complete bundle: portfolio page and cards",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Read kpis.json and manifest.json of every client's latest complete bundle (nothing is\n"
+        "re-run) and write reports/_portfolio/<day>/: portfolio.html (clients x headline KPIs with\n"
+        "percentile ranks, sortable, change since each client's previous bundle, trend), portfolio.csv,\n"
+        "portfolio.xlsx and cards/<client>.html, one card per client in its report language (its values\n"
+        "against the anonymised distribution of the others). A KPI is compared only between clients\n"
+        "whose runs defined it alike (e.g. retention.churn_days); money only in one currency unless\n"
+        "portfolio.fx gives rates. Settings: the portfolio block of config/defaults.yaml.",
+        epilog="exit status: 0 written, 2 no complete bundle or a bad portfolio setting",
+    )
+    bench.add_argument("--clients", nargs="+", metavar="CLIENT",
+                       help="compare only these clients (default: every folder under reports/)")
+    bench.add_argument("--day", help="name of the output folder (default: today, YYYY-MM-DD)")
+    bench.add_argument("--into-bundles", action="store_true",
+                       help="also add each client's card to its latest bundle (benchmark.html, "
+                       "recorded in manifest.json)")
+    bench.set_defaults(func=cmd_benchmark)
 
     kernel = commands.add_parser("install-kernel",
                                  help="register this Python as the project's Jupyter kernel")

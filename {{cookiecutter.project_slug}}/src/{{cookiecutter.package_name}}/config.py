@@ -41,6 +41,8 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "uplift.region_launch_dates": (dict,),
     "uplift.campaign_costs": (dict,),
     "uplift.cost_per_contact": (float, int),
+    "portfolio.currency": (str,),
+    "portfolio.fx": (dict,),
 }
 
 # Keys whose value may be a word or a number (the default is the word).

@@ -1,5 +1,7 @@
 """Jupyter kernels of a run: the project's kernelspec, how many kernels, and one kernel shared by
-several notebooks (`SharedKernel`)."""
+several notebooks (`SharedKernel`). Every kernel is started by `new_kernel_manager`, with an encrypted
+transport (so ipykernel has no "running over TCP without encryption" to warn about) and the known
+harmless third-party warnings of this process silenced."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,65 @@ def ensure_kernel() -> str:
 
     install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
     return name
+
+
+# Third-party warnings known to be harmless, silenced in the process that talks to the kernels (only
+# these, by their message): pyzmq on Windows, where asyncio's default (Proactor) loop has no
+# add_reader, and pyzmq then runs a selector thread itself, which works; the remedy it suggests (a
+# loop policy) is deprecated from Python 3.14.
+KNOWN_HARMLESS = (
+    (RuntimeWarning, r"Proactor event loop does not implement add_reader family of methods required for zmq"),
+)
+
+
+def quiet_known_harmless_warnings() -> None:
+    """Ignore the warnings of `KNOWN_HARMLESS` (and no other) in this process."""
+    for category, message in KNOWN_HARMLESS:
+        warnings.filterwarnings("ignore", message=message, category=category)
+
+
+def encrypt_transport(manager: Any) -> bool:
+    """Have `manager` give the kernel it starts CurveZMQ keys, so the kernel's sockets are encrypted.
+
+    ipykernel >= 7 logs "Kernel is running over TCP without encryption" from every kernel started
+    without keys (it cannot know that nobody else listens): the documented remedy is the manager's
+    `transport_encryption` (jupyter_client >= 8.9), "auto" providing keys to kernels whose kernelspec
+    declares `supported_encryption: curve`, as the one `ensure_kernel` installs does. Older
+    jupyter_client, or a libzmq without Curve, leave the kernel as it was (and those ipykernels do not
+    warn). Returns whether encryption was asked for.
+    """
+    import zmq
+    from traitlets import TraitError
+
+    if not manager.has_trait("transport_encryption") or not zmq.has("curve"):
+        return False
+    for value in ("auto", True):  # an enum since jupyter_client 8.10, a flag before
+        try:
+            manager.transport_encryption = value
+            return True
+        except TraitError:
+            continue
+    return False
+
+
+def new_kernel_manager(kernel_name: str) -> Any:
+    """An AsyncKernelManager for `kernel_name` whose kernels run with an encrypted transport."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    quiet_known_harmless_warnings()
+    manager = AsyncKernelManager(kernel_name=kernel_name)
+    encrypt_transport(manager)
+    return manager
+
+
+def lab_arguments() -> list[str]:
+    """Options for `jupyter lab` that start its kernels as `new_kernel_manager` does (`make lab`)."""
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager()
+    if not encrypt_transport(manager):
+        return []
+    return [f"--KernelManager.transport_encryption={manager.transport_encryption}"]
 
 
 def kernel_name_for(config: dict[str, Any]) -> str:
@@ -97,11 +159,7 @@ class SharedKernel:
         self.kernel_name = kernel_name
         self.enabled = enabled
         self.cwd = cwd  # where a kernel started ahead of its notebook works (papermill's cwd otherwise)
-        self.manager: Any = None
-        if enabled:
-            from jupyter_client.manager import AsyncKernelManager
-
-            self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        self.manager: Any = new_kernel_manager(kernel_name) if enabled else None
 
     def warm_up(self) -> None:
         """Start the kernel and import what the notebooks import (pandas, matplotlib, seaborn, the
@@ -120,12 +178,18 @@ class SharedKernel:
 
     @property
     def engine_kwargs(self) -> dict[str, Any]:
-        return {"km": self.manager} if self.enabled else {}
+        return {"km": self.manager} if self.manager is not None else {}
 
     def reset(self) -> None:
         """Clear the namespace a previous notebook left (nothing to do before the first); a kernel that
-        notebook killed (a crash, `os._exit`) is replaced by a new one, so the next notebook runs."""
-        if self.enabled and self.manager.has_kernel:
+        notebook killed (a crash, `os._exit`) is replaced by a new one, so the next notebook runs.
+        Not shared: the previous notebook's kernel is shut down and the next gets a manager of its own
+        (papermill would make one without an encrypted transport)."""
+        if not self.enabled:
+            with contextlib.suppress(Exception):  # a kernel the notebook killed has nothing left to stop
+                self.close()
+            self.manager = new_kernel_manager(self.kernel_name)
+        elif self.manager.has_kernel:
             if asyncio.run(self.manager.is_alive()):
                 asyncio.run(self._run_silently("%reset -f"))
             else:
@@ -133,11 +197,9 @@ class SharedKernel:
 
     def _replace(self) -> None:
         """A new kernel, with its own manager (ports, connection file), for a dead one."""
-        from jupyter_client.manager import AsyncKernelManager
-
         with contextlib.suppress(Exception):  # dead already: only its files and sockets are left
             asyncio.run(self.manager.shutdown_kernel(now=True))
-        self.manager = AsyncKernelManager(kernel_name=self.kernel_name)
+        self.manager = new_kernel_manager(self.kernel_name)
         asyncio.run(self._start())
 
     async def _run_silently(self, code: str) -> None:
@@ -159,5 +221,5 @@ class SharedKernel:
 
     def close(self) -> None:
         """Shut the kernel down (idempotent)."""
-        if self.enabled and self.manager.has_kernel:
+        if self.manager is not None and self.manager.has_kernel:
             asyncio.run(self.manager.shutdown_kernel(now=True))

@@ -1,0 +1,37 @@
+"""The consultant's page and a card open offline in headless Chromium (as the report does)."""
+
+from __future__ import annotations
+
+import pytest
+
+from loyalty_analytics.portfolio import benchmark
+from loyalty_analytics.report.pdf import find_chromium, run_headless
+from tests.report.test_report_browser import PNG_SIGNATURE, outside_requests
+
+from .test_portfolio import DAY, REDEMPTION, SLUGS, eight_clients, project  # noqa: F401  (fixture)
+
+BROWSER = find_chromium()
+pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on PATH")
+
+
+def test_page_and_card_render_offline(project, tmp_path):  # noqa: F811
+    eight_clients(project)
+    result = benchmark(project, day=DAY)
+    for page, marker in ((result.folder / "portfolio.html", 'id="distribution"'),
+                         (result.cards["borealis"], "Borealis Market")):
+        net_log, shot = tmp_path / f"{page.stem}.json", tmp_path / f"{page.stem}.png"
+        rendered = run_headless(BROWSER, [f"--log-net-log={net_log}", "--window-size=1280,1600",
+                                          f"--screenshot={shot}", "--dump-dom", page.as_uri()], timeout=120)
+        assert outside_requests(net_log) == []
+        assert marker in rendered.stdout
+        assert shot.read_bytes().startswith(PNG_SIGNATURE) and shot.stat().st_size > 20_000
+    # the sort script works: clicking the redemption column orders the rows by it
+    script = ("<script>window.onload=function(){var th=document.querySelectorAll('#portfolio th')[5];"
+              "th.click();document.title=Array.from(document.querySelectorAll('#portfolio tbody tr'))"
+              ".map(function(r){return r.dataset.client}).join(',');}</script>")
+    probe = result.folder / "probe.html"
+    probe.write_text((result.folder / "portfolio.html").read_text(encoding="utf-8").replace(
+        "</body>", script + "</body>"), encoding="utf-8")
+    dom = run_headless(BROWSER, ["--dump-dom", probe.as_uri()], timeout=120).stdout
+    ascending = [slug for _, slug in sorted(zip(REDEMPTION, SLUGS, strict=True))]
+    assert f"<title>{','.join(ascending)}</title>" in dom
