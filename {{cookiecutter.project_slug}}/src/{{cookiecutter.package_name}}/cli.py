@@ -135,6 +135,61 @@ def cmd_install_kernel(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+RUN_DESCRIPTION = """\
+Validate the inputs, then execute every section's notebook
+(notebooks/NN_<section>.ipynb) with papermill. The bundle (index.html, kpis.json, tables.xlsx,
+figures/, notebooks/, manifest.json) appears in reports/<client>/<run_id>/ once the report is
+built. A failing section never stops the others: the bundle is then published as partial
+(manifest status, a banner on the report, the section's error shown, its kpis.json block null).
+A run where no section ran is kept as <run_id>.failed/."""
+
+RUN_EPILOG = """\
+exit status: 0 complete, 1 failed (no bundle published), 2 bad config or input (nothing
+  written), 3 partial (bundle published; some section failed: see the report and manifest.json)"""
+
+BATCH_DESCRIPTION = """\
+Run every client of config/clients/*.yaml (or those given with --clients), each
+in its own process: --workers at a time on this machine, or on a Dask cluster (--scheduler).
+One client's failure (bad input, a failed notebook, a notebook over its time limit, a killed
+worker) never stops the others. Progress per client and notebook goes to the terminal and to
+reports/_batch/<batch_id>/batch.log; the summary (client, status, seconds, bundle, first error
+line) is printed and saved there as summary.csv and summary.html."""
+
+BATCH_EPILOG = """\
+exit status: 0 every client complete or up to date, 1 some client failed,
+  2 bad arguments (unknown client or section), 3 none failed but some client is partial
+  (a section failed; its bundle is published, status partial in the summary)
+examples:
+  %(prog)s                              every client, one per core
+  %(prog)s --clients acme beta --only data_quality program
+  %(prog)s --resume                     re-run only what changed or failed
+  %(prog)s --scheduler tcp://10.0.0.5:8786   on a Dask cluster (shared project folder)"""
+
+BENCHMARK_DESCRIPTION = """\
+Read kpis.json and manifest.json of every client's latest complete bundle (nothing is
+re-run) and write reports/_portfolio/<day>/: portfolio.html (clients x headline KPIs with
+percentile ranks, sortable, change since each client's previous bundle, trend), portfolio.csv,
+portfolio.xlsx and cards/<client>.html, one card per client in its report language (its values
+against the anonymised distribution of the others). A KPI is compared only between clients
+whose runs defined it alike (e.g. retention.churn_days); money only in one currency unless
+portfolio.fx gives rates. Settings: the portfolio block of config/defaults.yaml."""
+
+BENCHMARK_EPILOG = "exit status: 0 written, 2 no complete bundle or a bad portfolio setting"
+
+
+def _command(commands: argparse._SubParsersAction, name: str, summary: str, description: str,
+             epilog: str) -> argparse.ArgumentParser:
+    """A sub-command whose description and epilog keep their line breaks."""
+    return commands.add_parser(name, help=summary, description=description, epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _add_only(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", nargs="+", metavar="SECTION",
+                        help="run only these sections (keys: data_quality program rfm retention clv uplift; "
+                        "or numbers like 20)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="{{ cookiecutter.project_slug }}", description=DESCRIPTION,
@@ -168,48 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
     validate.set_defaults(func=cmd_validate)
 
-    run = commands.add_parser(
-        "run", help="run the notebooks of one client into a report bundle",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Validate the inputs, then execute every section's notebook\n"
-        "(notebooks/NN_<section>.ipynb) with papermill. The bundle (index.html, kpis.json, tables.xlsx,\n"
-        "figures/, notebooks/, manifest.json) appears in reports/<client>/<run_id>/ once the report is\n"
-        "built. A failing section never stops the others: the bundle is then published as partial\n"
-        "(manifest status, a banner on the report, the section's error shown, its kpis.json block null).\n"
-        "A run where no section ran is kept as <run_id>.failed/.",
-        epilog="exit status: 0 complete, 1 failed (no bundle published), 2 bad config or input (nothing\n"
-        "  written), 3 partial (bundle published; some section failed: see the report and manifest.json)",
-    )
+    run = _command(commands, "run", "run the notebooks of one client into a report bundle",
+                   RUN_DESCRIPTION, RUN_EPILOG)
     run.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
-    run.add_argument("--only", nargs="+", metavar="SECTION",
-                     help="run only these sections (keys: data_quality program rfm retention clv uplift; "
-                     "or numbers like 20)")
+    _add_only(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
-    batch = commands.add_parser(
-        "batch", help="run many clients in parallel; a summary of which passed",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run every client of config/clients/*.yaml (or those given with --clients), each\n"
-        "in its own process: --workers at a time on this machine, or on a Dask cluster (--scheduler).\n"
-        "One client's failure (bad input, a failed notebook, a notebook over its time limit, a killed\n"
-        "worker) never stops the others. Progress per client and notebook goes to the terminal and to\n"
-        "reports/_batch/<batch_id>/batch.log; the summary (client, status, seconds, bundle, first error\n"
-        "line) is printed and saved there as summary.csv and summary.html.",
-        epilog="exit status: 0 every client complete or up to date, 1 some client failed,\n"
-        "  2 bad arguments (unknown client or section), 3 none failed but some client is partial\n"
-        "  (a section failed; its bundle is published, status partial in the summary)\n"
-        "examples:\n"
-        "  %(prog)s                              every client, one per core\n"
-        "  %(prog)s --clients acme beta --only data_quality program\n"
-        "  %(prog)s --resume                     re-run only what changed or failed\n"
-        "  %(prog)s --scheduler tcp://10.0.0.5:8786   on a Dask cluster (shared project folder)",
-    )
+    batch = _command(commands, "batch", "run many clients in parallel; a summary of which passed",
+                     BATCH_DESCRIPTION, BATCH_EPILOG)
     batch.add_argument("--clients", nargs="+", metavar="CLIENT",
                        help="client slugs (default: every config/clients/*.yaml)")
-    batch.add_argument("--only", nargs="+", metavar="SECTION",
-                       help="run only these sections (keys: data_quality program rfm retention clv uplift; "
-                     "or numbers like 20)")
+    _add_only(batch)
     batch.add_argument("--workers", type=int, metavar="N",
                        help="clients run at a time on this machine (default: the number of cores)")
     batch.add_argument("--scheduler", metavar="ADDRESS",
@@ -225,18 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--quiet", action="store_true", help="no progress in the terminal (the log has it)")
     batch.set_defaults(func=cmd_batch)
 
-    bench = commands.add_parser(
-        "benchmark", help="compare every client's latest complete bundle: portfolio page and cards",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Read kpis.json and manifest.json of every client's latest complete bundle (nothing is\n"
-        "re-run) and write reports/_portfolio/<day>/: portfolio.html (clients x headline KPIs with\n"
-        "percentile ranks, sortable, change since each client's previous bundle, trend), portfolio.csv,\n"
-        "portfolio.xlsx and cards/<client>.html, one card per client in its report language (its values\n"
-        "against the anonymised distribution of the others). A KPI is compared only between clients\n"
-        "whose runs defined it alike (e.g. retention.churn_days); money only in one currency unless\n"
-        "portfolio.fx gives rates. Settings: the portfolio block of config/defaults.yaml.",
-        epilog="exit status: 0 written, 2 no complete bundle or a bad portfolio setting",
-    )
+    bench = _command(commands, "benchmark",
+                     "compare every client's latest complete bundle: portfolio page and cards",
+                     BENCHMARK_DESCRIPTION, BENCHMARK_EPILOG)
     bench.add_argument("--clients", nargs="+", metavar="CLIENT",
                        help="compare only these clients (default: every folder under reports/)")
     bench.add_argument("--day", help="name of the output folder (default: today, YYYY-MM-DD)")
