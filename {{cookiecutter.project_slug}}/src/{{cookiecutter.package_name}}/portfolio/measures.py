@@ -9,7 +9,7 @@ from typing import Any
 
 from ..text.formats import as_number
 
-SHARE, MONEY, RATIO = "share", "money", "ratio"
+SHARE, MONEY, RATIO, SCORE = "share", "money", "ratio", "score"  # score: NPS, -1..1 shown x100 as points
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure("reach", "program.reach"),
     Measure("redemption_rate", "program.redemption_rate"),
     Measure("breakage_rate", "program.breakage_rate", higher_is_better=False),
-    Measure("nps", "program.nps.score", interval=("program.nps.ci_low", "program.nps.ci_high")),
+    Measure("nps", "program.nps.score", kind=SCORE,
+            interval=("program.nps.ci_low", "program.nps.ci_high")),
     Measure("crr", "retention.crr", definition=("retention.churn_days",)),
     Measure("churn_rate", "retention.churn_rate", definition=("retention.churn_days",),
             higher_is_better=False),
