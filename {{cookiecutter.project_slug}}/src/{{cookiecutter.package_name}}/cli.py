@@ -257,8 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="compare only these clients (default: every folder under reports/)")
     bench.add_argument("--day", help="name of the output folder (default: today, YYYY-MM-DD)")
     bench.add_argument("--into-bundles", action="store_true",
-                       help="also add each client's card to its latest bundle (benchmark.html, "
-                       "recorded in manifest.json)")
+                       help="also add each client's card to its latest bundle as the report's last page "
+                       "(index.html, report.pdf, benchmark.html; recorded in manifest.json)")
     bench.set_defaults(func=cmd_benchmark)
 
     kernel = commands.add_parser("install-kernel",

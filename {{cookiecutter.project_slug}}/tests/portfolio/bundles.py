@@ -33,9 +33,9 @@ OPTIONS = {"values": None, "name": None, "language": "en", "currency": "RUB", "p
 
 
 def write_bundle(reports: Path, slug: str, run_id: str = "20250101-120000-aaaa", **options: Any) -> Path:
-    """reports/<slug>/<run_id>/ with kpis.json and manifest.json. Options (see OPTIONS): `values` by
-    KPI key over BASE, `parameters` dotted config keys over the defaults, name, language, currency,
-    the manifest's status, the period."""
+    """reports/<slug>/<run_id>/ with kpis.json, manifest.json and an index.html. Options (see
+    OPTIONS): `values` by KPI key over BASE, `parameters` dotted config keys over the defaults, name,
+    language, currency, the manifest's status, the period."""
     unknown = set(options) - set(OPTIONS)
     assert not unknown, unknown
     chosen = {**OPTIONS, **options}
@@ -64,7 +64,15 @@ def write_bundle(reports: Path, slug: str, run_id: str = "20250101-120000-aaaa",
                 "period": list(period), "notebooks": [], "parameters": merged}
     (folder / "kpis.json").write_text(json.dumps(kpis), encoding="utf-8")
     (folder / "manifest.json").write_text(json.dumps(manifest, default=str), encoding="utf-8")
+    (folder / "index.html").write_text(REPORT_PAGE, encoding="utf-8")
     return folder
+
+
+# the frame of a report page with the places report.html.j2 leaves for the benchmark card
+REPORT_PAGE = ("<!DOCTYPE html><html><body><nav><ol><li>RFM</li>\n"
+               "<!-- benchmark:contents --><!-- /benchmark:contents -->\n</ol></nav>\n"
+               "<section id='rfm'>RFM</section>\n<!-- benchmark:page --><!-- /benchmark:page -->\n"
+               "<footer>footer</footer></body></html>")
 
 
 def kpi(key: str):

@@ -179,7 +179,7 @@ def test_no_complete_bundle_is_an_error(project):
         benchmark(project, day=DAY)
 
 
-def test_into_bundles_adds_the_card_and_records_it(project):
+def test_into_bundles_adds_the_card_as_a_page_of_the_report_and_records_it(project):
     eight_clients(project)
     result = benchmark(project, day=DAY)
     lines = add_cards(result, pdf=False)
@@ -187,10 +187,43 @@ def test_into_bundles_adds_the_card_and_records_it(project):
     bundle = result.histories["elm"].latest.path
     manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["benchmark"]["portfolio"] == DAY and manifest["benchmark"]["clients"] == 8
+    assert manifest["benchmark"]["report"] == "index.html#benchmark"
     assert manifest["status"] == "complete"  # the rest of the manifest kept
     assert (bundle / "benchmark.html").read_text(encoding="utf-8") == \
         result.cards["elm"].read_text(encoding="utf-8")
-    assert not list(bundle.glob(".*partial"))
+    report = (bundle / "index.html").read_text(encoding="utf-8")
+    # the card is the last section, before the footer, and the contents' last line links to it
+    assert report.index("<section id='rfm'>") < report.index('<section id="benchmark"') < \
+        report.index("<footer>")
+    assert '<li><a href="#benchmark">Benchmark among comparable programs</a></li>' in report
+    assert "Elm Hardware: benchmark among comparable programs" in report
+    assert report.count('<div class="kpi">') == len(result.columns)  # one line per KPI, as the card
+    ru_report = (result.histories["fjord"].latest.path / "index.html").read_text(encoding="utf-8")
+    assert "Сравнение с сопоставимыми программами" in ru_report
+    assert not list(bundle.glob(".*partial*"))
+    # a second benchmark replaces the card, it does not add another
+    add_cards(benchmark(project, day=DAY), pdf=False)
+    again = (bundle / "index.html").read_text(encoding="utf-8")
+    assert again.count('<section id="benchmark"') == 1 and again.count('href="#benchmark"') == 1
+
+
+def test_a_report_without_the_marks_gets_the_card_before_its_footer(project):
+    from loyalty_analytics.portfolio.into_bundles import insert_card
+
+    old = "<html><body><nav><ol><li>A</li></ol></nav><section>A</section><footer>f</footer></body></html>"
+    page = insert_card(old, '<section id="benchmark">card</section>', "Benchmark")
+    assert page.index("card") < page.index("<footer>") and page.count("card") == 1
+    assert insert_card(page, '<section id="benchmark">new</section>', "Benchmark").count("card") == 0
+
+
+def test_a_bundle_without_a_report_is_named_and_left_as_it_was(project):
+    eight_clients(project)
+    bundle = project / "reports" / "elm"
+    (next(bundle.iterdir()) / "index.html").unlink()
+    lines = add_cards(benchmark(project, day=DAY), pdf=False)
+    assert [line for line in lines if "not added" in line] == \
+        [f"elm: card not added: {next(bundle.iterdir())}: no index.html to add the benchmark card to"]
+    assert "benchmark" not in json.loads((next(bundle.iterdir()) / "manifest.json").read_text())
 
 
 def test_cli_has_a_benchmark_command():

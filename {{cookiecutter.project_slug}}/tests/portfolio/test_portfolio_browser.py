@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from loyalty_analytics.portfolio import benchmark
@@ -35,3 +37,29 @@ def test_page_and_card_render_offline(project, tmp_path):  # noqa: F811
     dom = run_headless(BROWSER, ["--dump-dom", probe.as_uri()], timeout=120).stdout
     ascending = [slug for _, slug in sorted(zip(REDEMPTION, SLUGS, strict=True))]
     assert f"<title>{','.join(ascending)}</title>" in dom
+
+
+def test_into_bundles_adds_a_page_to_a_real_report_and_its_pdf(demo_run, project, tmp_path):  # noqa: F811
+    from loyalty_analytics.portfolio.into_bundles import add_cards
+    from tests.report.test_report_browser import pdf_page_count
+
+    from .bundles import write_bundle
+    from .test_portfolio import NAMES, distinct_values
+
+    result, kpis, _ = demo_run
+    if not (result.bundle / "report.pdf").is_file():
+        pytest.skip("the demo run made no report.pdf")
+    bundle = project / "reports" / "demo" / result.bundle.name
+    shutil.copytree(result.bundle, bundle, ignore=shutil.ignore_patterns("*.ipynb", "figures"))
+    for i, slug in enumerate(SLUGS[:5]):
+        write_bundle(project / "reports", slug, values=distinct_values(i), name=NAMES[i])
+    pages_before = pdf_page_count((bundle / "report.pdf").read_bytes())
+    lines = add_cards(benchmark(project, day=DAY), pdf=True)
+    assert f"demo: card added to index.html, report.pdf, benchmark.html in {bundle}" in lines
+    assert pdf_page_count((bundle / "report.pdf").read_bytes()) > pages_before
+    net_log = tmp_path / "net.json"
+    dom = run_headless(BROWSER, [f"--log-net-log={net_log}", "--dump-dom",
+                                 (bundle / "index.html").as_uri()], timeout=120).stdout
+    assert outside_requests(net_log) == []
+    assert f"{kpis['meta']['name']}: " in dom and 'id="benchmark"' in dom
+    assert all(NAMES[i] not in dom for i in range(5))  # no other client's name on the client's report

@@ -44,6 +44,7 @@ class Benchmark:
     seconds: float = 0.0
     histories: dict[str, History] = field(default_factory=dict, repr=False)
     columns: list[Column] = field(default_factory=list, repr=False)
+    settings: Settings = field(default_factory=Settings, repr=False)
 
 
 def portfolio_config(project: Path) -> dict[str, Any]:
@@ -107,4 +108,5 @@ def benchmark(project: Path, clients: list[str] | None = None, day: str | None =
                                             encoding="utf-8")
     _write_tables(writing, histories, columns, language)
     _publish(writing, target)
-    return Benchmark(target, list(histories), cards, time.perf_counter() - started, dict(histories), columns)
+    return Benchmark(target, list(histories), cards, time.perf_counter() - started, dict(histories), columns,
+                     settings)

@@ -75,15 +75,29 @@ def card_lines(bundle: Bundle, columns: list[Column], settings: Settings) -> lis
     return [_line(column, bundle, settings) for column in columns]
 
 
-def render_card(bundle: Bundle, columns: list[Column], settings: Settings, clients: int) -> str:
-    """The card of `bundle`'s client as a self-contained HTML page (`clients`: the portfolio's size)."""
+def _card_context(bundle: Bundle, columns: list[Column], settings: Settings, clients: int) -> dict:
     language = bundle.language
     too_small = clients < settings.min_clients
-    return render_page(
-        "card.html.j2", language=language,
-        title=render("portfolio.card.title", language, name=bundle.name),
-        intro=render("portfolio.card.intro", language, day=bundle.run_day),
-        too_small=render("portfolio.card.too_small", language, n=clients, minimum=settings.min_clients)
+    return {
+        "language": language,
+        "title": render("portfolio.card.title", language, name=bundle.name),
+        "intro": render("portfolio.card.intro", language, day=bundle.run_day),
+        "too_small": render("portfolio.card.too_small", language, n=clients, minimum=settings.min_clients)
         if too_small else "",
-        lines=[] if too_small else card_lines(bundle, columns, settings),
-    )
+        "lines": [] if too_small else card_lines(bundle, columns, settings),
+    }
+
+
+def render_card(bundle: Bundle, columns: list[Column], settings: Settings, clients: int) -> str:
+    """The card of `bundle`'s client as a self-contained HTML page (`clients`: the portfolio's size)."""
+    return render_page("card.html.j2", **_card_context(bundle, columns, settings, clients))
+
+
+def render_card_section(bundle: Bundle, columns: list[Column], settings: Settings, clients: int) -> str:
+    """The same card as one ``<section id="benchmark">`` of the client's report (see `into_bundles`)."""
+    return render_page("card_section.html.j2", **_card_context(bundle, columns, settings, clients))
+
+
+def contents_entry(bundle: Bundle) -> str:
+    """The card's line in the report's table of contents, in the client's language."""
+    return render("portfolio.card.contents", bundle.language)

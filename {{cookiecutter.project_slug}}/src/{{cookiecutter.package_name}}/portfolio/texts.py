@@ -46,6 +46,7 @@ TEMPLATES = {
         "page.cards": "card",
         "page.interval": "95% CI {low} to {high}",
         "card.title": "{name}: benchmark among comparable programs",
+        "card.contents": "Benchmark among comparable programs",
         "card.intro": ("Your report of {day:date} against the other loyalty programs we analyse. "
                        "Their names and values stay private: only the spread is shown (median, "
                        "quartiles and the number of programs), each dot being one program."),
@@ -107,6 +108,7 @@ TEMPLATES = {
         "page.cards": "карточка",
         "page.interval": "95% ДИ от {low} до {high}",
         "card.title": "{name}: сравнение с сопоставимыми программами",
+        "card.contents": "Сравнение с сопоставимыми программами",
         "card.intro": ("Ваш отчёт от {day:date} в сравнении с другими программами лояльности, которые "
                        "мы анализируем. Их названия и значения не раскрываются: показан только разброс "
                        "(медиана, квартили и число программ), каждая точка — одна программа."),
