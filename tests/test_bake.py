@@ -51,6 +51,10 @@ def test_non_default_answers(tmp_path):
                    first_client="acme", ci="none")
     assert project.name == "my-client-analytics"
     assert (project / "src" / "my_client_analytics" / "run" / "runner.py").is_file()
+    # the package is named by the answer everywhere: no file imports the default name
+    default_name = [str(p.relative_to(project)) for p in text_files(project)
+                    if "loyalty_analytics" in p.read_text(encoding="utf-8")]
+    assert default_name == []
     assert not (project / ".github").exists()
     defaults = (project / "config" / "defaults.yaml").read_text(encoding="utf-8")
     assert "language: ru" in defaults and "currency: USD" in defaults

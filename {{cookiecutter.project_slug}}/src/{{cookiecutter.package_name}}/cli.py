@@ -68,10 +68,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .run.runner import run_client
+    from .run.runner import RunOptions, run_with
 
     project = _project(args)
-    result = run_client(project, args.client, only=args.only, progress=not args.quiet)
+    result = run_with(project, args.client, RunOptions(only=args.only, progress=not args.quiet,
+                                                       scheduler=args.scheduler))
     if result.status == "failed":
         print(f"{args.client}: run FAILED ({result.error}); see {result.bundle}", file=sys.stderr)
         return EXIT_FAILED
@@ -228,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--client", required=True, help="client slug (config/clients/<client>.yaml)")
     _add_only(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address, e.g. tcp://host:8786: a big client's per-customer "
+                     "bases are computed by its workers, bucket by bucket (they must see the project's "
+                     "cache folder at the same path; see run.engine_min_checks)")
     run.set_defaults(func=cmd_run)
 
     batch = _command(commands, "batch", "run many clients in parallel; a summary of which passed",

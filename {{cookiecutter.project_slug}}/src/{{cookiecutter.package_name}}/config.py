@@ -38,6 +38,7 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "program.launch_date": (dt.date,),
     "clv.calibration_end": (dt.date,),
     "run.kernel_name": (str,),
+    "run.scheduler": (str,),
     "uplift.region_launch_dates": (dict,),
     "uplift.campaign_costs": (dict,),
     "uplift.cost_per_contact": (float, int),

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from loyalty_analytics.portfolio.measures import BY_KEY, MEASURES
+from {{ cookiecutter.package_name }}.portfolio.measures import BY_KEY, MEASURES
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULTS = yaml.safe_load((PROJECT / "config" / "defaults.yaml").read_text(encoding="utf-8"))

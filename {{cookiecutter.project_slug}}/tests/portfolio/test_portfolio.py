@@ -10,12 +10,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from loyalty_analytics.cli import build_parser
-from loyalty_analytics.portfolio import NoBundles, benchmark, portfolio_config
-from loyalty_analytics.portfolio.into_bundles import add_cards
-from loyalty_analytics.portfolio.measures import MEASURES
-from loyalty_analytics.portfolio.ranks import harrell_davis, percentile_rank
-from loyalty_analytics.portfolio.values import exact
+from {{ cookiecutter.package_name }}.cli import build_parser
+from {{ cookiecutter.package_name }}.portfolio import NoBundles, benchmark, portfolio_config
+from {{ cookiecutter.package_name }}.portfolio.into_bundles import add_cards
+from {{ cookiecutter.package_name }}.portfolio.measures import MEASURES
+from {{ cookiecutter.package_name }}.portfolio.ranks import harrell_davis, percentile_rank
+from {{ cookiecutter.package_name }}.portfolio.values import exact
 
 from .bundles import BASE, PROJECT, write_bundle
 
@@ -208,7 +208,7 @@ def test_into_bundles_adds_the_card_as_a_page_of_the_report_and_records_it(proje
 
 
 def test_a_report_without_the_marks_gets_the_card_before_its_footer(project):
-    from loyalty_analytics.portfolio.into_bundles import insert_card
+    from {{ cookiecutter.package_name }}.portfolio.into_bundles import insert_card
 
     old = "<html><body><nav><ol><li>A</li></ol></nav><section>A</section><footer>f</footer></body></html>"
     page = insert_card(old, '<section id="benchmark">card</section>', "Benchmark")

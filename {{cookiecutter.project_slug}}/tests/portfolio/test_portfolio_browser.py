@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from loyalty_analytics.portfolio import benchmark
-from loyalty_analytics.report.pdf import find_chromium, run_headless
+from {{ cookiecutter.package_name }}.portfolio import benchmark
+from {{ cookiecutter.package_name }}.report.pdf import find_chromium, run_headless
 from tests.report.test_report_browser import PNG_SIGNATURE, outside_requests
 
 from .test_portfolio import DAY, REDEMPTION, SLUGS, eight_clients, project  # noqa: F401  (fixture)
@@ -40,7 +40,7 @@ def test_page_and_card_render_offline(project, tmp_path):  # noqa: F811
 
 
 def test_into_bundles_adds_a_page_to_a_real_report_and_its_pdf(demo_run, project, tmp_path):  # noqa: F811
-    from loyalty_analytics.portfolio.into_bundles import add_cards
+    from {{ cookiecutter.package_name }}.portfolio.into_bundles import add_cards
     from tests.report.test_report_browser import pdf_page_count
 
     from .bundles import write_bundle

@@ -13,6 +13,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..engine.budget import Budget
+
 PACKAGE = __package__.rsplit(".", 1)[0]  # the project's package (kernelspec name, imports)
 SOURCE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the package
 
@@ -134,12 +136,13 @@ def kernel_count(config: dict[str, Any], checks: int | None, notebooks: int) -> 
     """How many kernels run the notebooks side by side (config `run.kernels`).
 
     "auto": one per core, at most 2, and 1 when the client has more than `run.parallel_max_checks`
-    checks (each kernel holds its own copy of the tables) or when kernels are not shared. A number
-    is taken as it is. Never more than there are notebooks.
+    checks, when two kernels' estimated needs do not fit in `run.memory_limit` (each kernel holds its
+    own copy of the tables, see `engine.budget`) or when kernels are not shared. A number is taken as
+    it is. Never more than there are notebooks.
     """
     wanted = config["run"].get("kernels", "auto")
     if wanted == "auto":
-        wanted = min(2, os.cpu_count() or 1)
+        wanted = Budget.from_config(config).kernels_that_fit(checks, min(2, os.cpu_count() or 1))
         if not config["run"]["share_kernel"] or (checks or 0) > config["run"]["parallel_max_checks"]:
             wanted = 1
     return max(1, min(int(wanted), notebooks))

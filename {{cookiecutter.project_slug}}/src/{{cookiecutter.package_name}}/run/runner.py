@@ -36,6 +36,7 @@ from typing import Any
 from .. import __version__
 from ..config import UnknownSection, load_config, write_config
 from ..core.memory import release_memory
+from ..engine.customers import bucketed
 from ..ingest.prepare import prepare
 from ..sections.registry import registered
 from .context import PARTS, RUN_FILE
@@ -101,6 +102,7 @@ class RunOptions:
     log: Log | None = None
     on_event: EventSink | None = None
     kernels: int | None = None
+    scheduler: str | None = None
 
 
 # --- the notebooks of a run -------------------------------------------------------------------------
@@ -216,6 +218,8 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
     project_dir = Path(project_dir).resolve()
     started, clock = dt.datetime.now(), time.perf_counter()
     config = load_config(project_dir, client)
+    if options.scheduler:  # per-customer work of this run on that Dask cluster (engine.cluster)
+        config = {**config, "run": {**config["run"], "scheduler": options.scheduler}}
     sections = select_sections(sections_of(project_dir), options.only)
     kernel = kernel_name_for(config)
     let_kernels_import_this_package()
@@ -232,6 +236,8 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
         log(f"[{client}] inputs "
             f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
         checks = (prepared.lines or {}).get("checks") or prepared.rows_read.get("transactions")
+        if bucketed(config, prepared.cache_dir) is not None:
+            log(f"[{client}] checks bucketed by customer: per-customer bases computed out of memory")
         count = options.kernels or kernel_count(config, checks, len(sections))
         shared = [first] + [SharedKernel(kernel, enabled=share, cwd=cwd) for _ in range(count - 1)]
         warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]

@@ -32,6 +32,7 @@ class ContextDouble:
         self.tables, self.config, self.language = tables, config or {}, language
         self.period = (pd.Timestamp(period[0]), pd.Timestamp(period[1]))
         self.prepared = prepared or {}
+        self.cache_dir = None  # no prepared files: every section computes in memory
         self.shown: list[Step] = []
         self.texts: list[str] = []
         self.recorded: dict[str, Any] = {}

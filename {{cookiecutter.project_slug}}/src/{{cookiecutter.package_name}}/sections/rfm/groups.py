@@ -6,11 +6,14 @@ Members are customers who joined on or before the snapshot day by the one member
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from ...core.membership import MEMBERS, NON_MEMBERS, is_member_on
-from .scoring import NOT_YET, SEGMENTS, rfm_segments
+from .scoring import NOT_YET, SEGMENTS, customer_rfm, score_rfm
 
 ALL = "all"  # every customer, beside members / non_members
 
@@ -35,9 +38,12 @@ def member_segment_mix(scored: pd.DataFrame, joins: pd.Series | None,
     return rows[["members", "members_share", "non_members", "non_members_share"]].reset_index()
 
 
-def segment_changes(transactions: pd.DataFrame, snapshot: pd.Timestamp, compare_days: int,
-                    bins: int) -> pd.DataFrame | None:
+def segment_changes(transactions: pd.DataFrame | Callable[[pd.Timestamp], pd.DataFrame],
+                    snapshot: pd.Timestamp, compare_days: int, bins: int) -> pd.DataFrame | None:
     """Each customer's segment at snapshot - compare_days and at snapshot, and the direction of the move.
+
+    `transactions`: the checks, or the customers' bases by snapshot day (`scoring.customer_rfm` of
+    the checks at that day, however computed).
 
     Both snapshots are scored on their own base (quantiles are relative to the customers of that day).
     Customers without a purchase by the earlier day are "Not yet a customer" before (direction "new").
@@ -46,10 +52,11 @@ def segment_changes(transactions: pd.DataFrame, snapshot: pd.Timestamp, compare_
     """
     snapshot = pd.Timestamp(snapshot).normalize()
     earlier = snapshot - pd.Timedelta(days=compare_days)
-    before = rfm_segments(transactions, earlier, bins)
+    base_at = transactions if callable(transactions) else partial(customer_rfm, transactions)
+    before = score_rfm(base_at(earlier), bins)
     if before.empty:
         return None
-    now = rfm_segments(transactions, snapshot, bins)
+    now = score_rfm(base_at(snapshot), bins)
     out = now[["customer_id", "segment"]].rename(columns={"segment": "segment_now"})
     out = out.merge(before[["customer_id", "segment"]].rename(columns={"segment": "segment_before"}),
                     on="customer_id", how="left")

@@ -15,12 +15,13 @@ import pandas as pd
 
 from ...core.checks import identified_checks
 from ...core.membership import MEMBERS, NON_MEMBERS, join_dates
+from ...engine.customers import CustomerChecks, customer_checks
 from ...text.catalogue import Text
 from ..registry import Requirement, Unmet, check
 from ..steps import SectionResult, Step
 from . import plots
 from .groups import ALL, member_segment_mix, migration_matrix, migration_summary, segment_changes
-from .scoring import rf_matrix, rfm_segments, segment_export, segment_headline, segment_table
+from .scoring import customer_rfm, rf_matrix, score_rfm, segment_export, segment_headline, segment_table
 from .settings import Settings
 
 KEY = "rfm"
@@ -39,7 +40,9 @@ def _english(text: Text) -> str:
 class Inputs:
     """Identified checks (`core.checks`), join days (`core.membership.join_dates`; None = membership
     unknown), the snapshot day (the period's end), the settings, `render`: a catalogue text in
-    the run's language (for words drawn on charts), and what the steps miss (`REQUIRES`)."""
+    the run's language (for words drawn on charts), what the steps miss (`REQUIRES`), and `source`:
+    where the per-customer bases are computed from when it is not `checks` (a big client's checks
+    bucketed by customer, `engine.customers`)."""
 
     checks: pd.DataFrame
     joins: pd.Series | None
@@ -47,14 +50,23 @@ class Inputs:
     settings: Settings
     render: Callable[[Text], str] = _english
     unmet: Unmet = Unmet()
+    source: CustomerChecks | None = None
+
+    def base(self, snapshot: pd.Timestamp) -> pd.DataFrame:
+        """`scoring.customer_rfm` at `snapshot`: from `checks`, or bucket by bucket from `source`."""
+        if self.source is None or not self.source.out_of_core:
+            return customer_rfm(self.checks, snapshot)
+        return self.source.apply(partial(customer_rfm, snapshot=snapshot), ["customer_id", "date", "amount"])
 
 
 def inputs(ctx: Any) -> Inputs:
     """The section's inputs from a run context."""
     transactions, customers = ctx.table("transactions"), ctx.table("customers")
     unmet = check(REQUIRES, {"transactions": transactions, "customers": customers})
-    return Inputs(identified_checks(transactions), join_dates(customers, transactions), ctx.period[1],
-                  Settings.from_config(ctx.config), ctx.render, unmet)
+    source = customer_checks(ctx.config, ctx.cache_dir, lambda: identified_checks(transactions))
+    checks = source.frame if not source.out_of_core else identified_checks(pd.DataFrame())
+    return Inputs(checks, join_dates(customers, transactions), ctx.period[1],
+                  Settings.from_config(ctx.config), ctx.render, unmet, source)
 
 
 def _skip(step: Step, reason: Text) -> Step:
@@ -70,7 +82,7 @@ def segments(inputs: Inputs) -> Step:
     """Every identified customer scored and segmented at the snapshot; one row per segment and a
     sentence on champions, the top revenue segment and the lapsing customers. values: scored, table."""
     step = Step("segments")
-    scored = rfm_segments(inputs.checks, inputs.snapshot, inputs.settings.bins)
+    scored = score_rfm(inputs.base(inputs.snapshot), inputs.settings.bins)
     table = segment_table(scored)
     step.values.update(scored=scored, table=table)
     if scored.empty or inputs.unmet.reason(step.name) is not None:
@@ -123,7 +135,7 @@ def migration(inputs: Inputs, segmented: Step) -> Step:
     settings, snapshot = inputs.settings, inputs.snapshot
     earlier = snapshot - pd.Timedelta(days=settings.snapshot_compare_days)
     changes = None if segmented["scored"].empty else segment_changes(
-        inputs.checks, snapshot, settings.snapshot_compare_days, settings.bins)
+        inputs.base, snapshot, settings.snapshot_compare_days, settings.bins)
     step.values.update(changes=changes, summary=None)
     if segmented["scored"].empty:
         return _skip(step, _not_segmented(inputs, step))

@@ -1,0 +1,81 @@
+"""The run's memory budget (config ``run.memory_limit``): what the engine may hold before it spills
+to disk, and whether a second kernel fits beside the first.
+
+``run.memory_limit`` is a share of the machine's RAM ("60%", the default) or a size ("6GiB", "6 GB",
+"4096MB"; units by powers of 1024 for KiB/MiB/GiB, of 1000 for KB/MB/GB). A kernel's need is estimated
+from the client's number of checks: the peak resident size per check measured by
+``benchmarks/bench_scale.py`` (about 350 B per check at 10M checks) plus the fixed cost of a kernel
+with its imports; the runner starts a second kernel only when two such needs fit in the budget.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+DEFAULT_LIMIT = "60%"
+# measured (docs/benchmarks.md): kernel start + imports, and peak bytes per check held by one kernel
+KERNEL_BASE_BYTES = 400 << 20
+KERNEL_BYTES_PER_CHECK = 350
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_SHARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+class BudgetError(ValueError):
+    """run.memory_limit is not a share or a size."""
+
+
+def parse_limit(text: str | int | float, total: int) -> int:
+    """Bytes of `text`: a share of `total` ("60%") or a size ("6GiB", "512 MB", 1000000).
+
+    >>> parse_limit("50%", 8 << 30) == 4 << 30
+    True
+    >>> parse_limit("1.5GiB", 0)
+    1610612736
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return int(text)
+    share = _SHARE.match(str(text))
+    if share:
+        fraction = float(share[1]) / 100
+        if not 0 < fraction <= 1:
+            raise BudgetError(f"run.memory_limit: {text!r} is not a share between 0% and 100%")
+        return int(total * fraction)
+    size = _SIZE.match(str(text))
+    if not size or size[2].lower() not in _UNITS:
+        raise BudgetError(f"run.memory_limit: {text!r} is neither a share of the RAM (e.g. '60%') "
+                          "nor a size (e.g. '6GiB', '4096MB')")
+    return int(float(size[1]) * _UNITS[size[2].lower()])
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Bytes the run may hold (`limit`) on a machine with `total` bytes of RAM."""
+
+    limit: int
+    total: int
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], total: int | None = None) -> Budget:
+        total = psutil.virtual_memory().total if total is None else total
+        text = (config.get("run") or {}).get("memory_limit") or DEFAULT_LIMIT
+        return cls(parse_limit(text, total), total)
+
+    def kernel_need(self, checks: int | None) -> int:
+        """Estimated peak bytes of one kernel running the notebooks of a client with `checks` checks."""
+        return KERNEL_BASE_BYTES + KERNEL_BYTES_PER_CHECK * (checks or 0)
+
+    def kernels_that_fit(self, checks: int | None, wanted: int) -> int:
+        """At most `wanted` kernels, as many as fit in the budget side by side (at least one)."""
+        return max(1, min(wanted, self.limit // max(1, self.kernel_need(checks))))
+
+    def engine_limit(self, share: float = 0.5) -> str:
+        """The embedded engine's memory limit (DuckDB syntax): `share` of the budget, the rest being
+        for the kernel's own frames."""
+        return f"{max(64, int(self.limit * share) >> 20)}MiB"

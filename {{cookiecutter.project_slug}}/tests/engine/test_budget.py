@@ -1,0 +1,49 @@
+"""run.memory_limit: shares and sizes, the engine's part, and the second kernel only when both fit."""
+
+import pytest
+
+from {{ cookiecutter.package_name }}.engine.budget import (
+    KERNEL_BASE_BYTES,
+    KERNEL_BYTES_PER_CHECK,
+    Budget,
+    BudgetError,
+    parse_limit,
+)
+from {{ cookiecutter.package_name }}.run.kernels import kernel_count
+
+GIB = 1 << 30
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("60%", int(0.6 * 16 * GIB)), ("100%", 16 * GIB), ("6GiB", 6 * GIB), ("6 GB", 6 * 10**9),
+    ("512MiB", 512 << 20), ("1.5GiB", int(1.5 * GIB)), (4096, 4096), ("4096", 4096),
+])
+def test_shares_and_sizes(text, expected):
+    assert parse_limit(text, 16 * GIB) == expected
+
+
+@pytest.mark.parametrize("text", ["lots", "0%", "150%", "6 XB", ""])
+def test_what_is_neither_is_refused_with_the_value(text):
+    with pytest.raises(BudgetError, match="run.memory_limit"):
+        parse_limit(text or "?", 16 * GIB)
+
+
+def test_the_default_is_sixty_percent_of_the_ram():
+    budget = Budget.from_config({"run": {}}, total=10 * GIB)
+    assert budget.limit == 6 * GIB
+    assert budget.engine_limit() == "3072MiB"  # half of the budget for the engine
+
+
+def test_a_second_kernel_only_when_both_fit():
+    checks = 10_000_000
+    need = KERNEL_BASE_BYTES + KERNEL_BYTES_PER_CHECK * checks
+    assert Budget(2 * need, 16 * GIB).kernels_that_fit(checks, 2) == 2
+    assert Budget(2 * need - 1, 16 * GIB).kernels_that_fit(checks, 2) == 1
+    assert Budget(need // 2, 16 * GIB).kernels_that_fit(checks, 2) == 1  # never none
+
+
+def test_kernel_count_honours_the_memory_limit(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    run = {"kernels": "auto", "share_kernel": True, "parallel_max_checks": 10**9}
+    assert kernel_count({"run": {**run, "memory_limit": "64GiB"}}, 1_000_000, 6) == 2
+    assert kernel_count({"run": {**run, "memory_limit": "1GiB"}}, 1_000_000, 6) == 1
