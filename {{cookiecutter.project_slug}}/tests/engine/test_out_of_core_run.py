@@ -1,5 +1,6 @@
 """Through `run`: the sample client's RFM section computed out of memory (its checks bucketed by
-customer) writes the same kpis.json block and the same tables as the in-memory run."""
+customer, under a memory limit far below what the whole run would take in memory: one kernel, DuckDB
+within 150 MiB) writes the same kpis.json block and the same tables as the in-memory run."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ def test_rfm_out_of_core_equals_the_in_memory_run(sample_project, demo_run, tmp_
     project = tmp_path / "project"
     shutil.copytree(source, project, ignore=shutil.ignore_patterns("reports", "interim"))
     client = project / "config" / "clients" / "demo.yaml"
-    client.write_text(client.read_text(encoding="utf-8") + "\nrun:\n  engine_min_checks: 0\n",
-                      encoding="utf-8")
+    client.write_text(client.read_text(encoding="utf-8")
+                      + "\nrun:\n  engine_min_checks: 0\n  memory_limit: 300MiB\n", encoding="utf-8")
     result = run_client(project, "demo", only=["rfm"], progress=False)
     assert result.status == "complete", result.error
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["run"]["memory_limit"] == "300MiB"
     out_of_core = json.loads((result.bundle / "kpis.json").read_text(encoding="utf-8"))
     assert out_of_core["rfm"] == kpis["rfm"]  # bit for bit: the same sums in the same order
     assert list((project / "data").rglob(f"{BUCKETS}/customer_bucket=*"))  # it did go through buckets
