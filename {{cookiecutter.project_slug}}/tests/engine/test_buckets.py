@@ -5,12 +5,15 @@ workers of a Dask cluster."""
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.package_name }}.core.conditions import CONDITIONS, Facts, missing, record_facts
+from {{ cookiecutter.package_name }}.core.membership import join_dates
 from {{ cookiecutter.package_name }}.engine.buckets import (
     STAMP,
     bucket_folders,
@@ -95,20 +98,56 @@ def test_buckets_are_reused_until_the_prepared_file_changes(tmp_path):
         pd.read_parquet(source)["customer_id"].notna().sum()
 
 
-def test_the_source_follows_run_engine_min_checks(cache):
-    def load():
-        return pd.read_parquet(cache / "transactions.parquet")
+class Context:
+    """What `customer_checks` reads of a run context: config, cache folder, tables, preparation."""
 
-    in_memory = customer_checks({"run": {"engine_min_checks": 60_000}}, cache, load)
-    bucketed = customer_checks({"run": {"engine_min_checks": 59_999}}, cache, load)
+    def __init__(self, cache, min_checks, facts=None):
+        self.config, self.cache_dir = {"run": {"engine_min_checks": min_checks}}, cache
+        self.facts = facts
+
+    def table(self, name):
+        path = self.cache_dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
+    def preparation(self):
+        return {"requirements": self.facts}
+
+
+def test_the_source_follows_run_engine_min_checks(cache):
+    in_memory = customer_checks(Context(cache, 60_000))
+    bucketed = customer_checks(Context(cache, 59_999))
     assert not in_memory.out_of_core and in_memory.frame is not None
     assert bucketed.out_of_core and bucketed.frame is None
-    assert customer_checks({"run": {"engine_min_checks": 0}}, None, load).frame is not None
+    assert not customer_checks(Context(cache.parent / "none", 0)).out_of_core  # nothing prepared
     func = partial(customer_rfm, snapshot=SNAPSHOT)
     pd.testing.assert_frame_equal(
         in_memory.apply(func).sort_values("customer_id").reset_index(drop=True),
         bucketed.apply(func, ["customer_id", "date", "amount"]).sort_values("customer_id")
         .reset_index(drop=True), check_exact=True)
+    # the membership rule's loyalty-card part (no join dates in a customers table) bucket by bucket
+    pd.testing.assert_series_equal(bucketed.join_dates(None), in_memory.join_dates(None))
+    joined = pd.DataFrame({"customer_id": ["C0000001"], "joined_program_at": [pd.Timestamp("2024-02-03")]})
+    pd.testing.assert_series_equal(bucketed.join_dates(joined), join_dates(joined))
+
+
+def test_requirements_checked_on_recorded_facts_say_what_the_tables_say(cache):
+    checks = pd.read_parquet(cache / "transactions.parquet")
+    shapes = {
+        "all": {"transactions": checks, "customers": None, "campaigns": None, "points": None},
+        "anonymous": {"transactions": checks.assign(customer_id=pd.NA), "customers": None},
+        "one store, no card": {"transactions": checks.drop(columns="loyalty_card").assign(store_id="s1"),
+                               "customers": pd.DataFrame({"customer_id": ["C0000001"]})},
+        "no rows": {"transactions": checks.iloc[:0], "campaigns": pd.DataFrame({"group": ["test"]})},
+    }
+    requirements = [(t, cols, cond) for t, cols in (("transactions", ("customer_id", "date")),
+                                                     ("customers", ("joined_program_at",)),
+                                                     ("campaigns", ()), ("points", ()))
+                    for cond in (None, *CONDITIONS)]
+    for name, tables in shapes.items():
+        facts = Facts.from_json(json.loads(json.dumps(record_facts(tables).to_json())))
+        for table, columns, condition in requirements:
+            assert missing(facts, table, columns, condition) == missing(tables, table, columns, condition), \
+                (name, table, condition)
 
 
 def test_the_workers_of_a_dask_cluster_map_the_same_buckets(cache, tmp_path):

@@ -8,11 +8,17 @@ registration (`sections.registry.Requirement`) can name them; each checks what i
 
 `missing` checks one requirement: the table is provided and has rows, it has the columns, and the
 condition holds. The checks count on the tables as prepared (the whole export), not on a period.
+
+`Facts` are the same answers recorded once when the tables are prepared (``prepared.json``): each
+table's rows and columns and each condition's result. They stand for the tables in `missing`, so a
+section that does not load a big client's checks (`engine`) checks its requirements all the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -173,7 +179,61 @@ CONDITIONS: dict[str, Condition] = {
 }
 
 
-def missing(tables: Tables, table: str, columns: tuple[str, ...] = (),
+@dataclass(frozen=True)
+class Shape:
+    """A table as the requirement checks see it: its number of rows and its columns."""
+
+    rows: int
+    columns: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.rows == 0
+
+
+class Facts(Mapping[str, "Shape | None"]):
+    """The tables' shapes (None: not provided) and every condition's result, recorded when the
+    tables were prepared; in `missing` they answer as the tables themselves would."""
+
+    def __init__(self, shapes: Mapping[str, Shape | None], results: Mapping[str, Text | None]) -> None:
+        self.shapes, self.results = dict(shapes), dict(results)
+
+    def __getitem__(self, name: str) -> Shape | None:
+        return self.shapes[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.shapes)
+
+    def __len__(self) -> int:
+        return len(self.shapes)
+
+    def to_json(self) -> dict[str, Any]:
+        def shape(value: Shape | None) -> dict[str, Any] | None:
+            return None if value is None else {"rows": value.rows, "columns": list(value.columns)}
+
+        def text(value: Text | None) -> dict[str, Any] | None:
+            return None if value is None else {"key": value.key, "fields": dict(value.fields)}
+
+        return {"tables": {name: shape(value) for name, value in self.shapes.items()},
+                "conditions": {name: text(value) for name, value in self.results.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Facts:
+        shapes = {name: None if shape is None else Shape(int(shape["rows"]), tuple(shape["columns"]))
+                  for name, shape in data["tables"].items()}
+        results = {name: None if text is None else Text(text["key"], text["fields"])
+                   for name, text in data["conditions"].items()}
+        return cls(shapes, results)
+
+
+def record_facts(tables: Tables) -> Facts:
+    """Every table's shape and every condition's result on `tables` (the prepared tables)."""
+    shapes = {name: None if frame is None else Shape(len(frame), tuple(map(str, frame.columns)))
+              for name, frame in tables.items()}
+    return Facts(shapes, {name: condition(tables) for name, condition in CONDITIONS.items()})
+
+
+def missing(tables: Tables | Facts, table: str, columns: tuple[str, ...] = (),
             condition: str | None = None) -> Text | None:
     """Why `table` with `columns` and `condition` (a name of `CONDITIONS`) is not there in `tables`:
     the table not provided, without rows, a column missing, or the condition's reason; None when
@@ -189,4 +249,6 @@ def missing(tables: Tables, table: str, columns: tuple[str, ...] = (),
         if table == "transactions" and absent[0] == "customer_id":
             return _reason("no_customer_ids")
         return _reason("no_columns", table=table, columns=", ".join(absent))
-    return None if check is None else check(tables)
+    if check is None:
+        return None
+    return tables.results[condition] if isinstance(tables, Facts) else check(tables)

@@ -1,15 +1,17 @@
 """Where a section's per-customer computations read the identified checks: memory or buckets.
 
-A client with at most ``run.engine_min_checks`` checks is computed in memory, from the table the
-section has loaded. Above it, the prepared checks are bucketed by customer once (`engine.buckets`,
-in the run's cache, reused while the prepared file is unchanged) and each per-customer function is
+A client with at most ``run.engine_min_checks`` checks is computed in memory, from the prepared table.
+Above it, the prepared checks are bucketed by customer once (`engine.buckets`, in the run's cache,
+reused while the prepared file is unchanged) and never loaded whole: each per-customer function is
 applied bucket by bucket, one bucket in memory at a time, or by the workers of the Dask scheduler
-named in ``run.scheduler``. Either way the rows are the same: a test compares the two.
+named in ``run.scheduler``; the requirement checks read the facts recorded when the tables were
+prepared, and the membership rule's loyalty-card part runs bucket by bucket too. Either way the rows
+are the same: tests compare the two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,21 +19,26 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .buckets import PerCustomer, ensure_buckets, map_buckets
+from ..core.conditions import Facts
+from ..core.membership import join_dates
+from .buckets import PerCustomer, empty_checks, ensure_buckets, map_buckets
 from .budget import Budget
 
 BUCKETS = "buckets"
 DEFAULT_MIN_CHECKS = 2_000_000
+JOINED = {"customer_id", "joined_program_at"}  # customers columns of the join-date rule
 
 
 @dataclass(frozen=True)
 class CustomerChecks:
-    """The identified checks of a client for per-customer functions: `frame` in memory, or the
-    bucket folder `buckets` (mapped on the Dask scheduler at `scheduler` when one is named)."""
+    """A client's checks for a section: `frame`, the prepared table in memory, or the bucket folder
+    `buckets` (mapped on the Dask scheduler at `scheduler` when one is named) with `facts`, the
+    requirement facts recorded when the tables were prepared (`core.conditions.Facts`)."""
 
     frame: pd.DataFrame | None = None
     buckets: Path | None = None
     scheduler: str | None = None
+    facts: Facts | None = None
 
     @property
     def out_of_core(self) -> bool:
@@ -47,6 +54,27 @@ class CustomerChecks:
             with connect_scheduler(self.scheduler) as client:
                 return map_buckets_on(client, self.buckets, func, columns)
         return map_buckets(self.buckets, func, columns)
+
+    def requirement_tables(self, tables: Mapping[str, pd.DataFrame | None]) -> Mapping[str, Any]:
+        """What `sections.registry.check` reads: `tables` with the checks, or the recorded facts."""
+        if self.out_of_core and self.facts is not None:
+            return self.facts
+        return {**tables, "transactions": self.frame}
+
+    def join_dates(self, customers: pd.DataFrame | None) -> pd.Series | None:
+        """`core.membership.join_dates` of the client; its loyalty-card rule bucket by bucket."""
+        if not self.out_of_core or (customers is not None and set(customers.columns) >= JOINED):
+            return join_dates(customers, self.frame)
+        if "loyalty_card" not in empty_checks(self.buckets).columns:
+            return None
+        days = self.apply(_card_join_days, ["customer_id", "date", "loyalty_card"])
+        return days.set_index("customer_id")["joined_program_at"].sort_index()
+
+
+def _card_join_days(checks: pd.DataFrame) -> pd.DataFrame:
+    joined = join_dates(None, checks)
+    return (pd.DataFrame(columns=["customer_id", "joined_program_at"]) if joined is None
+            else joined.reset_index())
 
 
 def prepared_checks(cache_dir: Path | None) -> int:
@@ -67,10 +95,12 @@ def bucketed(config: dict[str, Any], cache_dir: Path | None) -> Path | None:
     return ensure_buckets(cache_dir / "transactions.parquet", cache_dir / BUCKETS, Budget.from_config(config))
 
 
-def customer_checks(config: dict[str, Any], cache_dir: Path | None,
-                    load: Callable[[], pd.DataFrame]) -> CustomerChecks:
-    """The client's checks for per-customer functions: bucketed (`bucketed`) or in memory (`load()`)."""
-    folder = bucketed(config, cache_dir)
+def customer_checks(ctx: Any) -> CustomerChecks:
+    """The checks of the run context `ctx` for a section: bucketed (`bucketed`, with the requirement
+    facts of ``prepared.json``) or the prepared table in memory."""
+    folder = bucketed(ctx.config, ctx.cache_dir)
     if folder is None:
-        return CustomerChecks(frame=load())
-    return CustomerChecks(buckets=folder, scheduler=(config.get("run") or {}).get("scheduler"))
+        return CustomerChecks(frame=ctx.table("transactions"))
+    facts = ctx.preparation().get("requirements")
+    return CustomerChecks(buckets=folder, scheduler=(ctx.config.get("run") or {}).get("scheduler"),
+                          facts=None if facts is None else Facts.from_json(facts))

@@ -20,12 +20,13 @@ import pandas as pd
 
 from .. import __version__
 from ..config import TABLES
+from ..core.conditions import record_facts
 from ..core.memory import release_arrow_pool
 from .clean import CleaningRules, clean_transactions
 from .consistency import consistency_counts
 from .read import input_files, load_all, sha256_of
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: prepared.json records the requirement facts
 
 
 @dataclass
@@ -111,6 +112,8 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
         "key": key, "inputs": inputs, "rows_read": rows_read, "cleaning": counts,
         "rejected_rows": cleaned.removed, "period": [start.date().isoformat(), end.date().isoformat()],
         "lines": lines or None,
+        # what the sections' requirement checks need, for those that do not load a big client's checks
+        "requirements": record_facts(tables).to_json(),
     }
     _write_atomically(cache_dir, tables, meta)
     return Prepared(cache_dir=cache_dir, **_fields(meta))

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ...core.checks import identified_checks
-from ...core.membership import MEMBERS, NON_MEMBERS, join_dates
+from ...core.membership import MEMBERS, NON_MEMBERS
 from ...engine.customers import CustomerChecks, customer_checks
 from ...text.catalogue import Text
 from ..registry import Requirement, Unmet, check
@@ -60,13 +60,12 @@ class Inputs:
 
 
 def inputs(ctx: Any) -> Inputs:
-    """The section's inputs from a run context."""
-    transactions, customers = ctx.table("transactions"), ctx.table("customers")
-    unmet = check(REQUIRES, {"transactions": transactions, "customers": customers})
-    source = customer_checks(ctx.config, ctx.cache_dir, lambda: identified_checks(transactions))
-    checks = source.frame if not source.out_of_core else identified_checks(pd.DataFrame())
-    return Inputs(checks, join_dates(customers, transactions), ctx.period[1],
-                  Settings.from_config(ctx.config), ctx.render, unmet, source)
+    """The section's inputs from a run context (a big client's checks stay on disk, `engine`)."""
+    source, customers = customer_checks(ctx), ctx.table("customers")
+    unmet = check(REQUIRES, source.requirement_tables({"customers": customers}))
+    checks = identified_checks(pd.DataFrame() if source.out_of_core else source.frame)
+    return Inputs(checks, source.join_dates(customers), ctx.period[1], Settings.from_config(ctx.config),
+                  ctx.render, unmet, source)
 
 
 def _skip(step: Step, reason: Text) -> Step:
