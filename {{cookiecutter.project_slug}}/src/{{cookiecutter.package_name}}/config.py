@@ -36,6 +36,7 @@ NULLABLE_TYPES: dict[str, tuple[type, ...]] = {
     "period.start": (dt.date,),
     "period.end": (dt.date,),
     "program.launch_date": (dt.date,),
+    "program.benefit_change_date": (dt.date,),
     "clv.calibration_end": (dt.date,),
     "run.kernel_name": (str,),
     "run.scheduler": (str,),

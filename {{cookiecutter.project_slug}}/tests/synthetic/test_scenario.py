@@ -17,7 +17,7 @@ def test_a_scenario_and_its_fields_by_name_write_the_same_files(tmp_path):
     scenario = Scenario(n_customers=60, seed=4, dirt=True, params={"member_effect": 0.3})
     assert generate(tmp_path / "b", scenario) == by_name
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
-    assert len(digests(tmp_path / "a")) == 7  # six exports and truth.json
+    assert len(digests(tmp_path / "a")) == 8  # six exports, truth.json and campaign_effects.csv
     truth = json.loads((tmp_path / "a" / "truth.json").read_text(encoding="utf-8"))
     assert truth["params"]["n_customers"] == 60 and truth["params"]["seed"] == 4
     assert truth["params"]["dirt"] is True and truth["params"]["member_effect"] == 0.3

@@ -322,6 +322,7 @@ ALLOWED = {
     "NPS", "CRR", "RFM", "CLV", "ROI", "ROMI", "BG", "NBD", "Pareto", "Gamma", "DiD", "CSAT", "LFL", "YoY",
     "Gamma-Gamma", "MoM", "WoW", "SMD", "ARPU", "CRM", "email", "UTC", "Recency", "Frequency", "Monetary",
     "buy-till-you-die", "breakage", "Fader", "Hardie", "alive", "Demo", "Retail", "RUB", "null",
+    "Qini", "T-learner", "X-learner",
 }
 
 

@@ -28,8 +28,10 @@ SCHEMA: dict[str, dict[str, str]] = {
         "full_name": "text", "unsubscribed_at": "date",
     },
     "points": {"customer_id": "id", "date": "date", "kind": "code", "points": "number"},
-    "nps": {"date": "date", "score": "number", "customer_id": "id"},
-    "surveys": {"date": "date", "question": "code", "answer": "text", "customer_id": "id"},
+    # reason: the respondent's stated reason (free text or a code), optional; counted, never quoted by
+    # default (sections/program/reasons.py)
+    "nps": {"date": "date", "score": "number", "customer_id": "id", "reason": "text"},
+    "surveys": {"date": "date", "question": "code", "answer": "text", "customer_id": "id", "reason": "text"},
     "campaigns": {"campaign_id": "id", "customer_id": "id", "group": "code", "sent_at": "date"},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {

@@ -1,5 +1,5 @@
 """tables.xlsx: every table the notebooks showed, one sheet each, with a contents sheet; tables too
-long for a sheet go to exports/<name>.csv."""
+long for a sheet, and those shown for export (`Step.table(..., export=True)`), go to exports/<name>.csv."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def write_tables_xlsx(run_dir: Path, language: str = DEFAULT_LANGUAGE, max_rows:
     A table longer than `max_rows` (per-customer lists for CRM activation) goes to
     ``exports/<name>.csv`` instead, UTF-8 with a byte-order mark so that Excel shows Cyrillic: openpyxl
     writes ~50,000 cells a second (a 1M-check client's customer lists took 20 s) and a sheet ends at
-    1,048,576 rows. The contents sheet names the file.
+    1,048,576 rows. The contents sheet names the file. A table shown with ``export=True`` (its
+    metadata's "export") goes there whatever its length: a list meant for another system.
     """
     folder = run_dir / PARTS / "tables"
     paths = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
@@ -31,10 +32,10 @@ def write_tables_xlsx(run_dir: Path, language: str = DEFAULT_LANGUAGE, max_rows:
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for path in paths:
             meta_path = path.with_suffix(".json")
-            caption = json.loads(meta_path.read_text(encoding="utf-8"))["caption"] if meta_path.is_file() \
-                else ""
+            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+            caption = meta.get("caption", "")
             frame = pd.read_parquet(path)
-            if len(frame) > max_rows:
+            if len(frame) > max_rows or meta.get("export"):
                 export = Path(EXPORTS) / f"{path.stem}.csv"
                 (run_dir / EXPORTS).mkdir(exist_ok=True)
                 frame.to_csv(run_dir / export, index=False, encoding="utf-8-sig")

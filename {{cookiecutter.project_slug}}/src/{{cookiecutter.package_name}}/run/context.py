@@ -139,8 +139,10 @@ class RunContext:
         texts instead (`Step.say`, `render`); the old translation table is used while it exists."""
         return _sentence(template, self.language, self.config.get("currency", ""), **fields)
 
-    def show_table(self, frame: pd.DataFrame, name: str, caption: str = "", max_rows: int = 40) -> None:
-        """Show a table (its first `max_rows` rows) and keep all of it for tables.xlsx (sheet `name`).
+    def show_table(self, frame: pd.DataFrame, name: str, caption: str = "", max_rows: int = 40,
+                   export: bool = False) -> None:
+        """Show a table (its first `max_rows` rows) and keep all of it for tables.xlsx (sheet `name`;
+        `export`: for exports/<name>.csv, see `report.xlsx`).
         In a Russian run the caption, column names and label values that are catalogue labels
         (`text.catalogue.label`) are translated, in the report and in tables.xlsx alike."""
         self._check_name(name)
@@ -151,7 +153,8 @@ class RunContext:
             folder.mkdir(exist_ok=True)
             translate_frame(frame, language, name).to_parquet(folder / f"{name}.parquet")
             meta = folder / f"{name}.json"
-            meta.write_text(json.dumps({"caption": caption}, ensure_ascii=False), encoding="utf-8")
+            meta.write_text(json.dumps({"caption": caption, "export": export}, ensure_ascii=False),
+                            encoding="utf-8")
         shown = frame.head(max_rows)
         note = (" " + self.render(Text(common.FIRST_ROWS, {"shown": max_rows, "rows": len(frame)}))
                 if len(frame) > max_rows else "")
@@ -191,7 +194,7 @@ class RunContext:
         """Show what a section's step gave, in order: tables, charts, sentences, skip reasons."""
         for item in step.items:
             if isinstance(item, Table):
-                self.show_table(item.frame, item.name, self.render(item.caption), item.max_rows)
+                self.show_table(item.frame, item.name, self.render(item.caption), item.max_rows, item.export)
             elif isinstance(item, Chart):
                 self.show_figure(item.draw(), item.name, self.render(item.caption))
             elif isinstance(item, Say):

@@ -19,12 +19,14 @@ from ..text.catalogue import Text
 
 @dataclass(frozen=True)
 class Table:
-    """A table shown in the report and written to tables.xlsx as sheet `name`."""
+    """A table shown in the report and written to tables.xlsx as sheet `name` (`export`: to
+    exports/<name>.csv instead, whatever its length: a list for CRM activation)."""
 
     name: str
     frame: pd.DataFrame
     caption: Text
     max_rows: int = 40
+    export: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ class Step:
     values: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str, frame: pd.DataFrame, caption: str, /, max_rows: int = 40,
-              **fields: Any) -> Step:
-        self.items.append(Table(name, frame, Text(caption, fields), max_rows))
+              export: bool = False, **fields: Any) -> Step:
+        self.items.append(Table(name, frame, Text(caption, fields), max_rows, export))
         return self
 
     def chart(self, name: str, draw: Callable[[], Any], caption: str, /, **fields: Any) -> Step:

@@ -17,7 +17,8 @@ customers.csv     utf-8, dates ``%d.%m.%Y``: client_id; reg_date; loyalty_join_d
                   members only). Contacts are fake (built-in name lists, ``@example.com``).
 points.csv        utf-8: client_id; date; operation (начисление / списание / сгорание / корректировка);
                   points (positive magnitudes, 2 decimals).
-nps.csv           utf-8: date; client_id (empty for anonymous answers); score 0..10.
+nps.csv           utf-8: date; client_id (empty for anonymous answers); score 0..10; reason (the stated
+                  reason, empty for none; surveys.py).
 surveys.csv       utf-8: date; client_id; question (csat | awareness | motive); answer (csat 1..5,
                   awareness yes/no, motive value/brand/other; members only answer motive).
 campaigns.csv     utf-8: campaign; client_id; group (тест / контроль); sent_at.
@@ -66,6 +67,8 @@ Time runs in days from ``start`` (day 0) to ``end`` (day ``D - 1``). Day-level i
 * NPS: respondents are drawn among identified checks (answer 0..3 days after the check); members (on
   the answer day) answer with ``nps_shares.members``, others with ``nps_shares.non_members``;
   ``nps_anonymous_share`` of the rows have no client_id. Scores within a category follow fixed weights.
+  A respondent who leaves (dies) within 180 days of answering answers with ``nps_leavers`` instead, and
+  answers carry a reason by category (``nps_reasons``; surveys.py has the details).
 * Surveys: respondents drawn among identified checks on or after launch; csat and awareness for all,
   motive for members; ``survey_anonymous_share`` of the respondents have no client_id.
 * Contacts: each of email, phone, name (first and last together) is missing independently with
@@ -93,6 +96,7 @@ from typing import Any
 
 import numpy as np
 
+from .campaign_effects import write_campaign_effects
 from .contacts import blank_contacts, make_contacts
 from .dirt import make_dirt, no_dirt
 from .params import DEFAULT_PARAMS, merge
@@ -166,6 +170,7 @@ def generate(out_dir: Path, scenario: Scenario | None = None, **fields: Any) -> 
         "params": params_truth(sim.p, cal, scenario.n_customers, scenario.seed, scenario.dirt),
         "realised": realised(rows, sim),
     }
+    truth["realised"]["campaign_effects"] = write_campaign_effects(out_dir, cust)  # per customer: a file
     if lines:
         truth["realised"]["lines"] = lines
     truth = jsonable(truth)

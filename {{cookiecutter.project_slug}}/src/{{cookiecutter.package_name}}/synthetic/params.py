@@ -42,6 +42,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "adjustment_share": 0.02,
     "adjustment_points": [50, 500],
     "campaign_effects": {"spring_sale": 0.15, "summer_reminder": 0.0, "autumn_bonus": 0.25},
+    "campaign_heterogeneity": {  # campaign_effects.py: who responds (the planted average stays as above)
+        "autumn_bonus": {"lapsed_days": 90, "negative_tier": "high", "negative_effect": -0.3},
+    },
     "campaign_window_days": 30,
     "campaign_target_share": 0.5,
     "campaign_control_share": 0.2,
@@ -49,6 +52,12 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "members": {"promoters": 0.45, "passives": 0.35, "detractors": 0.20},
         "non_members": {"promoters": 0.35, "passives": 0.35, "detractors": 0.30},
     },
+    "nps_leavers": {"promoters": 0.15, "passives": 0.25, "detractors": 0.60},  # surveys.py: voice
+    "nps_reason_share": 0.7,
+    "nps_free_text_share": 0.05,
+    "nps_reasons": {"detractors": {"цены": 0.4, "обслуживание": 0.3, "ассортимент": 0.2, "доставка": 0.1},
+                    "passives": {"цены": 0.3, "ассортимент": 0.3, "качество": 0.2, "обслуживание": 0.2},
+                    "promoters": {"качество": 0.4, "бонусы": 0.3, "обслуживание": 0.2, "ассортимент": 0.1}},
     "nps_response_share": 0.1,
     "nps_anonymous_share": 0.1,
     "csat_distribution": {
@@ -84,7 +93,8 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict:
         if key not in out:
             raise KeyError(f"unknown sample parameter {key!r}")
         if isinstance(out[key], dict) and isinstance(value, Mapping) and key not in (
-                "campaign_effects", "hour_weights", "region_launch_dates"):
+                "campaign_effects", "campaign_heterogeneity", "hour_weights", "region_launch_dates",
+                "nps_reasons"):
             out[key] = merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .campaign_effects import plant_campaign_effects
 from .params import REGIONS, TIERS
 from .timeline import Calendar
 
@@ -67,7 +68,7 @@ def simulate_customers(n: int, cal: Calendar, p: dict, rng: np.random.Generator)
     order = np.argsort(reg, kind="stable")
     id_num = np.empty(n, dtype=np.int64)
     id_num[order] = 10_000_001 + np.arange(n)
-    return {
+    cust = {
         "n": n, "reg": reg, "reg_day": reg_day, "born_in_window": reg >= 0, "lam": lam, "mu": mu,
         "death": death, "nu": nu, "tier": tier, "member": member, "join_day": join_day,
         "unsub": unsub, "unsub_day": unsub_day, "home_store": home_store,
@@ -75,6 +76,8 @@ def simulate_customers(n: int, cal: Calendar, p: dict, rng: np.random.Generator)
         "store_ids": store_ids, "store_w": store_w / store_w.sum(), "campaigns": campaigns,
         "id": id_num.astype(str).astype(object),
     }
+    plant_campaign_effects(cust, cal, p)  # campaign_effects.py: each customer's effect
+    return cust
 
 
 def segments(cust: dict, cal: Calendar, p: dict) -> dict:
@@ -92,7 +95,7 @@ def segments(cust: dict, cal: Calendar, p: dict) -> dict:
     ev_d.append(np.full(m.size, np.log1p(p["member_effect"])))
     for camp in cust["campaigns"].values():
         t = camp["treatment"]
-        d = np.log1p(camp["effect"])
+        d = np.log1p(camp["effects"][t])
         ev_c += [t, t]
         ev_t += [np.full(t.size, float(camp["day"])),
                  np.full(t.size, float(camp["day"] + p["campaign_window_days"]))]

@@ -14,9 +14,14 @@
   ``expiry_months``; ``redemption_min_balance``; ``redemption_max_check_share``;
   ``redemption_propensity_beta``; ``adjustment_share``; ``adjustment_points`` [low, high];
   ``campaign_effects`` {campaign_id: relative effect on purchase rate}; ``campaign_sent_at``
-  {campaign_id: ISO date}; ``campaign_window_days``; ``campaign_target_share``; ``campaign_control_share``;
+  {campaign_id: ISO date}; ``campaign_heterogeneity`` {campaign_id: {lapsed_days, negative_tier,
+  negative_effect}} (campaign_effects.py; the effect above is then the spend-weighted average);
+  ``campaign_window_days``; ``campaign_target_share``; ``campaign_control_share``;
   ``nps_shares`` {members, non_members: {promoters, passives, detractors}}; ``nps_response_share``;
-  ``nps_anonymous_share``; ``csat_distribution`` {members, non_members: [P(1)..P(5)]};
+  ``nps_anonymous_share``; ``nps_leavers`` {promoters, passives, detractors} (the shares of respondents
+  who leave within 180 days of answering), ``nps_reason_share``, ``nps_free_text_share``,
+  ``nps_reasons`` {category: {reason: share}} (surveys.py); ``csat_distribution`` {members,
+  non_members: [P(1)..P(5)]};
   ``awareness_share`` {members, non_members}; ``motive_shares`` {value, brand, other};
   ``survey_response_share``; ``survey_anonymous_share``; ``contact_missing_shares`` {email, phone, name};
   ``dirt_shares`` {duplicates, returns, zero_amount, future_dated, missing_contacts};
@@ -66,12 +71,18 @@
   ``nps`` {score, score_points, promoters, passives, detractors, responses}: over every row of nps.csv;
       promoters = share of scores 9..10, passives 7..8, detractors 0..6, score = promoters -
       detractors (-1..1), score_points = 100 * score.
+  ``voice`` {window_days, churn_after {promoters, passives, detractors}, churn_gap, answers, reasons,
+      free_text}: churn after an NPS answer and the reasons' shares (surveys.py `voice_truth`).
   ``csat`` {mean, satisfied_share (answers 4..5), responses}; ``awareness`` = share of "yes";
       ``motive`` {value, brand, other} shares.
   ``campaigns`` {campaign_id: {sent_at, window_days, effect, treatment, control,
       spend_per_customer {treatment, control}, purchase_rate {treatment, control}, realised_uplift}}:
       spend = clean revenue in [sent_at, sent_at + window) per customer of the group, purchase_rate =
       share of the group with a check in the window, realised_uplift = spend ratio - 1.
+  ``campaign_effects`` {file, rows, columns, campaigns {campaign_id: {mean_effect,
+      mean_incremental_revenue, negative_share}}}: each targeted customer's planted effect is in the file
+      ``campaign_effects.csv`` next to truth.json (campaign_effects.py: campaign, client_id, group,
+      effect, incremental_revenue); the params' ``campaign_heterogeneity`` says who responds.
 """
 
 from __future__ import annotations
@@ -85,6 +96,7 @@ import pandas as pd
 
 from .params import REGIONS, TIERS
 from .simulate import Simulation
+from .surveys import voice_truth
 from .timeline import Calendar
 from .writers import to_money
 
@@ -275,6 +287,7 @@ def realised(rows: dict, sim: Simulation) -> dict:
                    for k in p["motive_shares"]},
         "campaigns": campaigns,
         "retention": _realised_retention(ch, cust, cal),
+        "voice": voice_truth(sim),
     }
 
 

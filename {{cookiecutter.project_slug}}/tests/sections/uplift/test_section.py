@@ -184,7 +184,7 @@ def sample_context(tmp_path_factory):
 def test_run_gives_every_step_and_the_headline(sample_context):
     result = section.run(sample_context())
     assert list(result.steps) == ["naive", "member_effects", "balance", "around_joining", "campaign_tests",
-                                  "program_economics", "regional", "discount_or_points"]
+                                  "campaign_targeting", "program_economics", "regional", "discount_or_points"]
     assert set(result.headline) == {"matching", "regional", "points_vs_discount", "naive", "matched", "did",
                                     "campaigns", "incremental_revenue", "program_cost", "roi"}
     assert result.headline["naive"] == pytest.approx(result.steps["naive"]["naive"]["naive_uplift"])
@@ -220,8 +220,8 @@ def test_the_notebook_records_what_run_gives(sample_context, monkeypatch):
         exec(compile(source, str(NOTEBOOK), "exec"), namespace)  # noqa: S102
     assert ctx.recorded["uplift"] == expected
     assert [step.name for step in ctx.shown] == ["naive", "member_effects", "balance", "around_joining",
-                                                  "campaign_tests", "program_economics", "regional",
-                                                  "discount_or_points"]
+                                                  "campaign_tests", "campaign_targeting", "program_economics",
+                                                  "regional", "discount_or_points"]
 
 
 def test_listed_words_are_translated_one_by_one():

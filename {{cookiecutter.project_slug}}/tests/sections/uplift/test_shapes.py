@@ -138,3 +138,29 @@ def test_an_impossible_member_effect_is_not_recorded():
     effect = pair_effect(sample, pairs, "matched", bootstrap_samples=20)
     assert (effect["estimate"], effect["ci_low"], effect["ci_high"]) == (None, None, None)
     assert effect["pairs"] == 2
+
+
+TARGETING_KEYS = {"model", "qini_area", "qini_ci_low", "qini_ci_high", "uplift_at_30", "recommended",
+                  "reason"}
+
+
+def test_targeting_on_small_and_odd_campaigns(sample, full):
+    """300 customers: every campaign is below the minimum per group, so its targeting block is null with
+    a reason; without a control group likewise; with the minimum lowered the models run on tiny groups."""
+    blocks = [block["targeting"] for block in full.headline["campaigns"].values()]
+    assert blocks and all(set(block) == TARGETING_KEYS and block["reason"] == "too_few_customers"
+                          and block["qini_area"] is None and block["recommended"] is False
+                          for block in blocks)
+    assert "uplift.skip.targeting_no_list" in skips(full)["campaign_targeting"]
+    campaigns = sample.tables["campaigns"]
+    treated_only = run(sample, campaigns=campaigns[campaigns["group"] == "treatment"])
+    assert all(block["targeting"]["reason"] == "too_few_customers"
+               for block in treated_only.headline["campaigns"].values())
+    assert skips(run(sample, campaigns=None))["campaign_targeting"] == ["uplift.skip.targeting_no_campaigns"]
+    config = {**sample.config, "uplift": {**sample.config["uplift"], "targeting_min_customers": 5,
+                                          "targeting_bootstrap_samples": 20}}
+    tiny = run(SimpleNamespace(**{**vars(sample), "config": config}))
+    for block in tiny.headline["campaigns"].values():
+        assert set(block["targeting"]) == TARGETING_KEYS
+        assert block["targeting"]["reason"] is None
+        assert block["targeting"]["model"] in ("t_learner", "x_learner")

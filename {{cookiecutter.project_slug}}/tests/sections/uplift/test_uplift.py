@@ -363,7 +363,7 @@ def _sample_tables(root: Path, n_customers: int, seed: int, params: dict) -> tup
 @pytest.fixture(scope="module")
 def recovered(tmp_path_factory):
     params = {"member_effect": TRUE_MEMBER_EFFECT, "campaign_effects": PLANTED_CAMPAIGNS}
-    tables, truth, meta = _sample_tables(tmp_path_factory.mktemp("uplift"), 6000, 1, params)
+    tables, truth, meta = _sample_tables(tmp_path_factory.mktemp("uplift"), 6000, 2, params)
     tr, cu = tables["transactions"], tables["customers"]
     member = member_effect.member_effect_analysis(
         tr, cu, meta["period"], Settings(window_days=180, confirm_days=30, bootstrap_samples=200))

@@ -2,7 +2,9 @@
 
 Every KPI is defined once, in the module of its subject, with its formula in the docstring:
 `reach`, `shares`, `checks`, `points`, `unsubscribes`, `surveys`, `tiers`, `lfl` (membership and
-buyer groups: `groups`, after `core.membership`). `section` holds the notebook's steps
+buyer groups: `groups`, after `core.membership`); the voice of the customer linked to behaviour in
+`voice` (NPS and CSAT by segment), `voice_outcomes` (churn and spend after an answer, revenue at
+risk) and `reasons` (reasons and motives), its steps in `voice_steps`. `section` holds the notebook's steps
 (``program.reach(inputs)``, ...), `headline` (the kpis.json block) and `run`; `texts` every text,
 `plots` the charts, `frame` the section's tiles, findings and methodology.
 
@@ -19,7 +21,7 @@ Conventions
 from __future__ import annotations
 
 from ..registry import Requirement, Section, register
-from . import texts  # noqa: F401  (registers the section's texts)
+from . import texts, voice_texts  # noqa: F401  (registers the section's texts)
 from .checks import check_metrics_monthly, check_metrics_summary
 from .frame import FINDINGS, METHODOLOGY, TILES
 from .groups import classify_checks, respondent_group
@@ -73,6 +75,7 @@ from .shares import flag_anomalies, member_share_monthly
 from .surveys import awareness_share, csat_summary, motive_shares, nps_composition, nps_responses
 from .tiers import participation_by_spend_tier
 from .unsubscribes import unsubscribe_monthly, unsubscribe_rate
+from .voice_steps import engagement, motive_segments, nps_outcomes, nps_reasons, nps_segments
 
 SECTION = register(Section(
     key="program",
@@ -89,7 +92,8 @@ SECTION = register(Section(
 __all__ = [
     "SECTION", "Inputs", "Settings", "Tables", "accrual", "active_members_monthly", "awareness",
     "awareness_share", "check_metrics_monthly", "check_metrics_summary", "checks", "classify_checks",
-    "compute", "csat", "csat_summary", "earlier", "effective_accrual_monthly", "effective_accrual_rate",
+    "compute", "csat", "csat_summary", "earlier", "engagement", "motive_segments", "nps_outcomes",
+    "nps_reasons", "nps_segments", "effective_accrual_monthly", "effective_accrual_rate",
     "flag_anomalies", "headline", "headline_table", "inputs", "lfl", "lfl_windows", "like_for_like",
     "member_origin", "member_share", "member_share_monthly", "members_monthly", "monthly_yoy",
     "motive_shares", "motives", "nps", "nps_composition", "nps_responses", "numbers", "overview",

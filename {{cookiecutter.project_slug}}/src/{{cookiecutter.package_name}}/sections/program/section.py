@@ -48,6 +48,7 @@ from .surveys import (
 from .texts import known
 from .tiers import participation_by_spend_tier
 from .unsubscribes import unsubscribe_monthly, unsubscribe_rate
+from .voice_steps import engagement, motive_segments, nps_outcomes, nps_reasons, nps_segments
 
 REACH_KEYS = ("members", "identified_customers", "reach", "active_members", "active_member_share")
 NPS_KEYS = ("score", "promoters", "passives", "detractors", "ci_low", "ci_high", "responses")
@@ -477,18 +478,22 @@ def tiers(inputs: Inputs) -> Step:
 
 def compute(inputs: Inputs) -> dict[str, Step]:
     """Every step of the section, in order (as the notebook calls them)."""
-    points_step = points(inputs)
-    steps = [reach(inputs), member_share(inputs), checks(inputs), points_step, accrual(inputs, points_step),
-             unsubscribes(inputs), nps(inputs), csat(inputs), awareness(inputs), motives(inputs),
-             tiers(inputs), lfl(inputs)]
+    points_step, reach_step, awareness_step = points(inputs), reach(inputs), awareness(inputs)
+    steps = [reach_step, member_share(inputs), checks(inputs), points_step, accrual(inputs, points_step),
+             unsubscribes(inputs), nps(inputs), csat(inputs), awareness_step, motives(inputs),
+             nps_segments(inputs), nps_outcomes(inputs), nps_reasons(inputs), motive_segments(inputs),
+             engagement(inputs, reach_step, awareness_step), tiers(inputs), lfl(inputs)]
     return {step.name: step for step in steps}
 
 
 def numbers(*steps: Step) -> dict[str, Any]:
-    """The headline numbers of `steps`, merged in their order."""
+    """The headline numbers of `steps`, merged in their order (a block two steps share, such as
+    ``nps``, is merged key by key)."""
     out: dict[str, Any] = {}
     for step in steps:
-        out.update(step.values["headline"])
+        for key, value in step.values["headline"].items():
+            both = isinstance(value, dict) and isinstance(out.get(key), dict)
+            out[key] = {**out[key], **value} if both else value
     return out
 
 

@@ -68,8 +68,9 @@ def survey_answers(surveys: pd.DataFrame | None, question: str) -> pd.DataFrame 
 
 
 def nps_responses(nps: pd.DataFrame | None, surveys: pd.DataFrame | None) -> pd.DataFrame | None:
-    """NPS answers as date, score, customer_id: from the `nps` table, else from surveys' "nps"
-    question (never both, so no answer is counted twice). None when neither has answers."""
+    """NPS answers as date, score, customer_id (and reason, when the source has one): from the `nps`
+    table, else from surveys' "nps" question (never both, so no answer is counted twice). None when
+    neither has answers."""
     if nps is not None and len(nps):
         out = nps.assign(score=pd.to_numeric(nps["score"], errors="coerce"))
     elif surveys is not None:
@@ -79,7 +80,8 @@ def nps_responses(nps: pd.DataFrame | None, surveys: pd.DataFrame | None) -> pd.
         out = answers.assign(score=pd.to_numeric(answers["answer"], errors="coerce"))
     else:
         return None
-    out = out.assign(customer_id=customer_ids(out))[["date", "score", "customer_id"]]
+    columns = ["date", "score", "customer_id", *(["reason"] if "reason" in out.columns else [])]
+    out = out.assign(customer_id=customer_ids(out))[columns]
     return out.dropna(subset=["date", "score"])
 
 

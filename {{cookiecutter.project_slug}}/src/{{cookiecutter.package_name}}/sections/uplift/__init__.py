@@ -4,8 +4,10 @@ Notebook ``notebooks/50_uplift.ipynb``, config block ``uplift``, kpis.json block
 
 Modules: `matching` (check index, features, candidates, strata, nearest / propensity matching,
 balance), `member_effect` (naive uplift, pair effects, DiD, event study, `member_effect_analysis`),
-`campaigns`, `regions`, `economics` (cost, incremental revenue, ROI, sensitivity, discount vs points),
-`plots`, `texts`, `settings`, `section` (the steps and `run`), `frame` (tiles, findings, methodology).
+`campaigns`, `targeting` (who to send the next campaign to: `targeting_features`, `targeting_models`,
+`targeting_eval`, `targeting_show`), `regions`, `economics` (cost, incremental revenue, ROI,
+sensitivity, discount vs points), `plots`, `texts`, `settings`, `section` (the steps and `run`),
+`frame` (tiles, findings, methodology).
 The notebook calls the steps re-exported here: ``uplift.naive(inputs)`` ...
 """
 
@@ -17,6 +19,7 @@ from .section import (
     Inputs,
     around_joining,
     balance,
+    campaign_targeting,
     campaign_tests,
     discount_or_points,
     headline,
@@ -30,9 +33,9 @@ from .section import (
 )
 from .settings import Program, Settings
 
-__all__ = ["SECTION", "Inputs", "Program", "Settings", "around_joining", "balance", "campaign_tests",
-           "discount_or_points", "headline", "inputs", "member_effects", "naive", "program_economics",
-           "regional", "run", "uplift_kpis"]
+__all__ = ["SECTION", "Inputs", "Program", "Settings", "around_joining", "balance", "campaign_targeting",
+           "campaign_tests", "discount_or_points", "headline", "inputs", "member_effects", "naive",
+           "program_economics", "regional", "run", "uplift_kpis"]
 
 SECTION = register(Section(
     key="uplift", number=50, title="uplift.title", run=run, config_block="uplift",

@@ -21,3 +21,16 @@ def event_study_figure(study: pd.DataFrame) -> Figure:
     axis.set_ylabel("spend per customer")
     axis.legend()
     return figure
+
+
+def qini_figure(curves: dict[str, pd.DataFrame]) -> Figure:
+    """Qini curves (incremental revenue by share targeted) of the rankings given, and random targeting."""
+    figure, axis = new_figure()
+    for name, curve in curves.items():
+        axis.plot(curve["share"], curve["qini"], label=name)
+    last = next(iter(curves.values()))
+    axis.plot([0.0, 1.0], [0.0, float(last["qini"].iloc[-1])], color="grey", linestyle="--", label="random")
+    axis.set_xlabel("share of customers targeted")
+    axis.set_ylabel("incremental revenue")
+    axis.legend()
+    return figure

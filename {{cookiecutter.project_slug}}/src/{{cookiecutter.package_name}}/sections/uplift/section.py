@@ -31,6 +31,8 @@ from .member_effect import effects_table, member_effect_analysis, naive_uplift_f
 from .plots import event_study_figure
 from .regions import launch_dates_by_region, regional_did
 from .settings import Settings
+from .targeting import targeting_analysis, targeting_kpis, with_targeting
+from .targeting_show import show_targeting
 
 ESTIMATE_PARTS = ("estimate", "ci_low", "ci_high")
 CAMPAIGN_KEYS = ("uplift", "p_value", "ci_low", "ci_high", "cost", "romi")
@@ -93,7 +95,7 @@ def naive(data: Inputs) -> Step:
 def member_effects(data: Inputs, naive_step: Step) -> Step:
     """Matched and DiD member effects (with the naive one in the table), and what was matched on."""
     member = member_effect_analysis(data.transactions, data.customers, data.period, data.settings)
-    step = Step("member_effects", values={"member": member})
+    step = Step("member_effects", values={"member": member, "matching": data.settings.matching})
     step.table("uplift_member_effects", effects_table(naive_step["naive"], member), "uplift.caption.effects")
     for design in ("matched", "did"):
         if member[design]["reason"] is not None:
@@ -141,7 +143,7 @@ def campaign_tests(data: Inputs) -> Step:
     results = campaign_table(outcomes, settings.bootstrap_samples, settings.random_seed)
     results = campaign_romi(results, settings.program.gross_margin, settings.campaign_costs,
                             settings.cost_per_contact)
-    step.values["campaigns"] = results
+    step.values.update(campaigns=results, outcomes=outcomes)
     step.table("uplift_campaigns", results, "uplift.caption.campaigns")
     _say_missing_uplifts(step, results, settings.campaign_window_days)
     if results["uplift"].notna().any() and results["romi"].isna().all():
@@ -160,6 +162,19 @@ def _say_missing_uplifts(step: Step, results: pd.DataFrame, window_days: int) ->
                       control=row.control)
         else:
             step.skip("uplift.skip.campaign_no_revenue", campaign=str(row.campaign_id), days=window_days)
+
+
+def campaign_targeting(data: Inputs, campaigns_step: Step) -> Step:
+    """Per campaign: cross-fitted uplift models, Qini against random and the response model; the next
+    campaign's target list (exports) and expected incremental revenue by targeted share."""
+    step = Step("campaign_targeting", values={"targeting": None, "reason": "no_campaigns"})
+    table = campaigns_step["campaigns"]
+    if table is None:
+        return step.skip("uplift.skip.targeting_no_campaigns")
+    analysis = targeting_analysis(data.transactions, data.customers, data.points, campaigns_step["outcomes"],
+                                  data.period[1], data.settings)
+    step.values.update(targeting=analysis, reason=None)
+    return show_targeting(step, analysis, data.settings)
 
 
 def program_economics(data: Inputs, member_step: Step) -> Step:
@@ -230,12 +245,16 @@ def uplift_kpis(naive_result: dict[str, Any], member: dict[str, Any], campaigns:
     }
 
 
-def headline(data: Inputs, naive_step: Step, member_step: Step, campaigns_step: Step,
+def headline(naive_step: Step, member_step: Step, campaigns_step: Step, targeting_step: Step,
              economics_step: Step, regional_step: Step, discount_step: Step) -> dict[str, Any]:
-    """The section's kpis.json block from its steps (`uplift_kpis`)."""
-    return uplift_kpis(naive_step["naive"], member_step["member"], campaigns_step["campaigns"],
+    """The section's kpis.json block from its steps (`uplift_kpis`, each campaign with its targeting)."""
+    kpis = uplift_kpis(naive_step["naive"], member_step["member"], campaigns_step["campaigns"],
                        economics_step["economics"], regional_step["regional"], discount_step["points_cost"],
-                       data.settings.matching)
+                       member_step["matching"])
+    analysis = targeting_step["targeting"]
+    targeting = targeting_kpis(list(kpis["campaigns"] or {}), analysis and analysis["results"],
+                               targeting_step["reason"])
+    return with_targeting(kpis, targeting)
 
 
 def run(ctx: Any) -> SectionResult:
@@ -246,9 +265,11 @@ def run(ctx: Any) -> SectionResult:
     steps["balance"] = balance(steps["member_effects"])
     steps["around_joining"] = around_joining(steps["member_effects"])
     steps["campaign_tests"] = campaign_tests(data)
+    steps["campaign_targeting"] = campaign_targeting(data, steps["campaign_tests"])
     steps["program_economics"] = program_economics(data, steps["member_effects"])
     steps["regional"] = regional(data)
     steps["discount_or_points"] = discount_or_points(data, steps["program_economics"])
-    numbers = headline(data, steps["naive"], steps["member_effects"], steps["campaign_tests"],
-                       steps["program_economics"], steps["regional"], steps["discount_or_points"])
+    numbers = headline(steps["naive"], steps["member_effects"], steps["campaign_tests"],
+                       steps["campaign_targeting"], steps["program_economics"], steps["regional"],
+                       steps["discount_or_points"])
     return SectionResult("uplift", steps, numbers)

@@ -48,6 +48,9 @@ class Settings(ConfigBlock, block="uplift"):
     annual_discount_rate: float = 0.1
     roi_margins: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5)
     roi_effects: tuple[float, ...] = (0.02, 0.05, 0.1, 0.15, 0.2)
+    targeting_min_customers: int = 200
+    targeting_folds: int = 3
+    targeting_bootstrap_samples: int = 200
     program: Program = field(default_factory=Program)
 
     def __post_init__(self) -> None:

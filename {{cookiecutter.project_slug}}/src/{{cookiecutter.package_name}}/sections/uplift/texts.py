@@ -178,6 +178,32 @@ EN = {
                                  'days after sending, so the uplift (a ratio to its revenue) is not '
                                  'computed'),
     'reason.no_members': 'no customer is a program member',
+    'caption.targeting_rankings': ('Campaign targeting: Qini area of each ranking (incremental revenue '
+                                   'above random targeting, 95% CI; every customer scored by models that '
+                                   'did not see them)'),
+    'caption.targeting_gains': ('Incremental revenue per targeted customer at 10, 20 and 30% targeted: '
+                                'uplift models, the response model (likeliest buyers) and random targeting'),
+    'caption.targeting_chart': 'Qini curves of campaign {campaign}',
+    'caption.targeting_expected': ('Next campaign (model of {campaign}): expected incremental revenue by '
+                                   'share of the {customers:number} customers targeted'),
+    'caption.targeting_list': ('Next campaign: customers by expected incremental revenue (model of '
+                               '{campaign}; the whole list is in exports/uplift_targets.csv)'),
+    'say.targeting_captures': ('Campaign {campaign}: targeting the top 30% captures **{captured:percent0}** '
+                               'of the incremental revenue at 30% of the cost ({model}; Qini area '
+                               '{area:money}, 95% CI {low:money} to {high:money}).'),
+    'say.targeting_top_only': ('Campaign {campaign}: the model finds the customers the campaign moves '
+                               '({model}; Qini area {area:money}, 95% CI {low:money} to {high:money}) '
+                               'although sending to everyone earned no incremental revenue: the top 30% '
+                               'gave {uplift:money} per customer.'),
+    'say.targeting_not_recommended': ('Campaign {campaign}: the Qini curve cannot be told from random '
+                                      'targeting (Qini area {area:money}, 95% CI {low:money} to '
+                                      '{high:money}): targeting cannot be recommended from this test.'),
+    'skip.targeting_small': ('campaign {campaign}: {treatment:number} customer(s) in the treatment group and '
+                             '{control:number} in the control group; uplift models need at least '
+                             '{minimum:number} in each (uplift.targeting_min_customers)'),
+    'skip.targeting_no_campaigns': 'no campaign test to learn targeting from',
+    'skip.targeting_no_list': ("no campaign's targeting is recommended: no target list for the next "
+                               'campaign'),
     'reason.no_counterfactual': ('the matched controls bought almost only after joining the program '
                                  'themselves, so their spend gives no counterfactual (the effect equation '
                                  'has no positive solution)'),
@@ -242,6 +268,32 @@ RU = {
                                  '{days:number} дней после рассылки, поэтому прирост (отношение к её '
                                  'выручке) не рассчитан'),
     'reason.no_members': 'ни один клиент не участвует в программе',
+    'caption.targeting_rankings': ('Таргетинг кампаний: площадь Qini каждого ранжирования (доп. выручка '
+                                   'сверх случайного выбора, 95 % ДИ; каждого клиента оценивают модели, '
+                                   'которые его не видели)'),
+    'caption.targeting_gains': ('Доп. выручка на выбранного клиента при выборе 10, 20 и 30 %: модели '
+                                'прироста, модель отклика (самые вероятные покупатели) и случайный выбор'),
+    'caption.targeting_chart': 'Кривые Qini кампании {campaign}',
+    'caption.targeting_expected': ('Следующая кампания (модель {campaign}): ожидаемая доп. выручка по доле '
+                                   'выбранных из {customers:number} клиентов'),
+    'caption.targeting_list': ('Следующая кампания: клиенты по ожидаемой доп. выручке (модель {campaign}; '
+                               'весь список — в файле exports/uplift_targets.csv)'),
+    'say.targeting_captures': ('Кампания {campaign}: рассылка лучшим 30 % клиентов даёт '
+                               '**{captured:percent0}** дополнительной выручки при 30 % затрат ({model}; '
+                               'площадь Qini {area:money}, 95 % ДИ: от {low:money} до {high:money}).'),
+    'say.targeting_top_only': ('Кампания {campaign}: модель находит клиентов, на которых кампания '
+                               'действует ({model}; площадь Qini {area:money}, 95 % ДИ: от {low:money} до '
+                               '{high:money}), хотя рассылка всем дополнительной выручки не дала: лучшие '
+                               '30 % дали {uplift:money} на клиента.'),
+    'say.targeting_not_recommended': ('Кампания {campaign}: кривую Qini нельзя отличить от случайного '
+                                      'выбора (площадь Qini {area:money}, 95 % ДИ: от {low:money} до '
+                                      '{high:money}): по этому тесту таргетинг рекомендовать нельзя.'),
+    'skip.targeting_small': ('кампания {campaign}: в тестовой группе {treatment:number} клиент(ов), в '
+                             'контрольной — {control:number}; моделям прироста нужно хотя бы '
+                             '{minimum:number} в каждой (uplift.targeting_min_customers)'),
+    'skip.targeting_no_campaigns': 'нет теста кампаний, по которому можно обучить таргетинг',
+    'skip.targeting_no_list': ('ни для одной кампании таргетинг не рекомендован: списка для следующей '
+                               'кампании нет'),
     'reason.no_counterfactual': ('сопоставленные контрольные клиенты покупали почти только после '
                                  'собственного вступления в программу, поэтому их траты не дают сценария '
                                  'без программы (у уравнения эффекта нет положительного решения)'),
@@ -336,6 +388,20 @@ LABELS_RU = {
     'effect +10%': 'эффект +10 %',
     'effect +15%': 'эффект +15 %',
     'effect +20%': 'эффект +20 %',
+    'ranking': 'Ранжирование',
+    't_learner': 'T-learner (две модели)',
+    'x_learner': 'X-learner (перекрёстный)',
+    'response_model': 'модель отклика',
+    'random': 'случайный выбор',
+    'qini_area': 'Площадь Qini',
+    'qini_ci_low': '95 % ДИ: от',
+    'qini_ci_high': '95 % ДИ: до',
+    'chosen': 'Выбрана',
+    'targeted_share': 'Доля выбранных',
+    'uplift_per_customer': 'Доп. выручка на клиента',
+    'captured_share': 'Доля доп. выручки',
+    'share of customers targeted': 'доля выбранных клиентов',
+    'incremental revenue': 'доп. выручка',
 }
 
 register("tile", {"en": TILE_EN, "ru": TILE_RU})

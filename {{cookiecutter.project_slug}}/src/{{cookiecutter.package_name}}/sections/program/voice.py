@@ -1,0 +1,214 @@
+"""Voice of the customer by segment: NPS and CSAT of the respondents split by who they are.
+
+Every answer linked to a customer (its customer_id is one of the checks' or customers' ids) is
+described on the day of the answer (`profile`):
+
+* ``rfm_segment``: the customer's RFM segment at the end of the day before the answer's month
+  (`sections.rfm.scoring.rfm_segments` over every identified check up to that day, ``rfm.bins``
+  scores): what the customer was when answering, not what they became; "Not yet a customer" without
+  a purchase by then;
+* ``membership``: members / non_members on the answer day (`core.membership`'s rule);
+* ``tenure``: a member's time in the program on the answer day: under 3 months, 3-12 months, over
+  12 months (non-members: non_members);
+* ``tier`` and ``region``: the customers table's columns (unknown where empty);
+* ``recency``: days from the customer's last purchase (a check with amount > 0) on or before the
+  answer day to the answer: 0-30, 31-90, 91-180, over 180 days, or no purchase before.
+
+Answers without a customer (or whose customer is in neither table) are "unlinked": counted in no
+group. A dimension whose input is missing (no membership, no tier column...) is left out.
+Per group: the NPS with its 95% interval (`surveys.nps_composition`), CSAT mean with its interval
+(mean +/- 1.96 x sd / sqrt(n), normal approximation) and satisfied share; ``small`` is True when the
+group has fewer than ``program.voice_min_answers`` answers (its interval is then unreliable).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...core.checks import identified_checks
+from ...core.membership import MEMBERS, NON_MEMBERS
+from ...core.numbers import finite
+from ..rfm.scoring import NOT_YET, SEGMENTS, rfm_segments, segment_key
+from .dates import month_start
+from .groups import customer_ids, join_day_of
+from .surveys import Z95, csat_summary, nps_composition
+
+DIMENSIONS = ("rfm_segment", "membership", "tenure", "tier", "region", "recency")
+UNKNOWN = "unknown"
+TENURE = ((90, "under 3 months"), (365, "3-12 months"), (None, "over 12 months"))
+RECENCY = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"), (None, "over 180 days"))
+NO_PURCHASE = "no purchase before"
+SEGMENT_KEYS = tuple(segment_key(name) for name in (*SEGMENTS, NOT_YET))
+NPS_COLUMNS = ("responses", "score", "ci_low", "ci_high", "promoters", "passives", "detractors")
+
+
+def customer_numbers(frame: pd.DataFrame, labels: pd.Index | None) -> pd.Series:
+    """The number (`groups.integer_ids`) of each row's customer_id; NaN when empty or unknown (the id
+    is in neither the checks nor the customers table, or there are no ids at all)."""
+    ids = customer_ids(frame)
+    out = np.full(len(frame), np.nan)
+    if labels is not None and len(labels):
+        known = ids.notna().to_numpy()
+        position = pd.Index(labels).astype("string").get_indexer(ids[known].astype("string"))
+        out[np.flatnonzero(known)[position >= 0]] = position[position >= 0]
+    return pd.Series(out, index=frame.index)
+
+
+def _bins(days: pd.Series, edges: tuple[tuple[int | None, str], ...], missing: str) -> pd.Series:
+    """The label of each number of days: the first edge it does not exceed; `missing` for NaN."""
+    out = pd.Series(missing, index=days.index, dtype=object)
+    for limit, label in reversed(edges):
+        out[days.notna() & ((days <= limit) if limit is not None else True)] = label
+    return out
+
+
+def purchases_of(transactions: pd.DataFrame) -> pd.DataFrame:
+    """customer (number), day, amount of every identified check (returns included, amount < 0)."""
+    if "customer_id" not in transactions.columns:
+        return pd.DataFrame({"customer": pd.Series(dtype=float), "day": pd.Series(dtype="datetime64[ns]"),
+                             "amount": pd.Series(dtype=float)})
+    known = transactions.loc[transactions["customer_id"].notna()]
+    return pd.DataFrame({"customer": known["customer_id"].astype(float).to_numpy(),
+                         "day": known["date"].dt.normalize().astype("datetime64[ns]").to_numpy(),
+                         "amount": known["amount"].astype(float).to_numpy()})
+
+
+def last_purchase(answers: pd.DataFrame, purchases: pd.DataFrame) -> pd.Series:
+    """Day of each answer's customer's last purchase (amount > 0) on or before the answer day."""
+    out = pd.Series(pd.NaT, index=answers.index, dtype="datetime64[ns]")
+    linked = answers.loc[answers["customer"].notna(), ["customer", "day"]]
+    bought = purchases.loc[purchases["amount"] > 0, ["customer", "day"]].rename(columns={"day": "bought"})
+    if linked.empty or bought.empty:
+        return out
+    left = linked.reset_index().sort_values("day", kind="stable")
+    right = bought.sort_values("bought", kind="stable")
+    merged = pd.merge_asof(left, right, left_on="day", right_on="bought", by="customer")
+    out.loc[merged["index"].to_numpy()] = merged["bought"].to_numpy()
+    return out
+
+
+def rfm_at_answers(answers: pd.DataFrame, transactions: pd.DataFrame, bins: int) -> pd.Series:
+    """The RFM segment of each linked answer's customer at the end of the day before the answer's
+    month (one scoring per month with answers); NOT_YET without a purchase by then."""
+    out = pd.Series(pd.NA, index=answers.index, dtype=object)
+    linked = answers.loc[answers["customer"].notna()]
+    if linked.empty or "customer_id" not in transactions.columns:
+        return out
+    checks = identified_checks(transactions)
+    month = month_start(linked["day"])
+    for start in month.dropna().unique():
+        snapshot = pd.Timestamp(start) - pd.Timedelta(days=1)
+        scored = rfm_segments(checks, snapshot, bins)
+        segment = pd.Series(scored["segment"].astype(object).to_numpy(),
+                            index=scored["customer_id"].astype("string").to_numpy())
+        these = linked.loc[month == start]
+        keys = these["customer"].astype(float).astype("string")
+        out.loc[these.index] = segment.reindex(keys.to_numpy()).fillna(NOT_YET).to_numpy()
+    return out
+
+
+def _from_customers(answers: pd.DataFrame, customers: pd.DataFrame | None, column: str) -> pd.Series | None:
+    """The customers table's `column` for each linked answer (unknown where empty); None without it."""
+    if customers is None or column not in customers.columns or "customer_id" not in customers.columns:
+        return None
+    values = customers.dropna(subset=["customer_id"]).drop_duplicates("customer_id")
+    by_id = pd.Series(values[column].astype("string").str.strip().to_numpy(),
+                      index=values["customer_id"].astype(float).to_numpy())
+    found = by_id.reindex(answers["customer"].to_numpy()).to_numpy(dtype=object)
+    out = pd.Series(found, index=answers.index, dtype=object)
+    return out.where(out.notna() & (out != ""), UNKNOWN).where(answers["customer"].notna())
+
+
+def profile(answers: pd.DataFrame, transactions: pd.DataFrame, customers: pd.DataFrame | None,
+            joins: pd.Series | None, bins: int, purchases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`answers` (with ``customer``: the number of its customer, NaN when unlinked) and a column per
+    dimension (module docstring) that its inputs allow; NaN for unlinked answers."""
+    out = answers.assign(day=answers["date"].dt.normalize().astype("datetime64[ns]"))
+    linked = out["customer"].notna()
+    purchases = purchases_of(transactions) if purchases is None else purchases
+    if "customer_id" in transactions.columns:
+        out["rfm_segment"] = rfm_at_answers(out, transactions, bins)
+        last = last_purchase(out, purchases)
+        days = (out["day"] - last).dt.days
+        out["recency"] = _bins(days, RECENCY, NO_PURCHASE).where(linked)
+    if joins is not None:
+        joined = join_day_of(out["customer"], joins)
+        member = joined.notna() & (joined <= out["day"])
+        out["membership"] = pd.Series(np.where(member, MEMBERS, NON_MEMBERS), index=out.index).where(linked)
+        tenure = (out["day"] - joined).dt.days.where(member)
+        out["tenure"] = _bins(tenure, TENURE, NON_MEMBERS).where(linked)
+    for column in ("tier", "region"):
+        values = _from_customers(out, customers, column)
+        if values is not None:
+            out[column] = values
+    return out
+
+
+def csat_of_answers(answers: pd.Series, z: float = Z95) -> dict[str, Any]:
+    """`surveys.csat_summary` with the 95% interval of the mean: mean +/- z x sd / sqrt(n)."""
+    out: dict[str, Any] = dict(csat_summary(answers))
+    values = pd.to_numeric(answers, errors="coerce")
+    values = values[(values >= 1) & (values <= 5)]
+    half = z * float(values.std(ddof=1)) / math.sqrt(values.size) if values.size > 1 else None
+    out["ci_low"] = None if half is None else out["mean"] - half
+    out["ci_high"] = None if half is None else out["mean"] + half
+    return out
+
+
+def by_dimension(frame: pd.DataFrame, summarise: Callable[[pd.DataFrame], dict[str, Any]],
+                 min_answers: int) -> pd.DataFrame:
+    """One row per (dimension, group) of a `profile` frame: `summarise` of its answers and ``small``
+    (fewer than `min_answers` answers). Groups in their natural order (segments best to worst,
+    bins in order), the others alphabetically."""
+    order = {"rfm_segment": (*SEGMENTS, NOT_YET), "membership": (MEMBERS, NON_MEMBERS),
+             "tenure": (*(label for _, label in TENURE), NON_MEMBERS),
+             "recency": (*(label for _, label in RECENCY), NO_PURCHASE)}
+    rows = []
+    for dimension in DIMENSIONS:
+        if dimension not in frame.columns:
+            continue
+        present = frame[dimension].dropna()
+        known = [g for g in order.get(dimension, ()) if (present == g).any()]
+        groups = known + sorted(set(present.astype(str)) - set(known))
+        for group in groups:
+            part = frame.loc[frame[dimension] == group]
+            summary = summarise(part)
+            rows.append({"dimension": dimension, "group": group, **summary,
+                         "small": int(summary["responses"] or 0) < min_answers})
+    return pd.DataFrame(rows)
+
+
+def nps_by_dimension(frame: pd.DataFrame, min_answers: int) -> pd.DataFrame:
+    """`by_dimension` of NPS answers (``score`` column)."""
+    table = by_dimension(frame, lambda part: nps_composition(part["score"]), min_answers)
+    if table.empty:
+        return pd.DataFrame(columns=["dimension", "group", *NPS_COLUMNS, "small"])
+    return table[["dimension", "group", *NPS_COLUMNS, "small"]]
+
+
+def csat_by_dimension(frame: pd.DataFrame, min_answers: int) -> pd.DataFrame:
+    """`by_dimension` of CSAT answers (``answer`` column)."""
+    columns = ["dimension", "group", "responses", "mean", "ci_low", "ci_high", "satisfied_share", "small"]
+    table = by_dimension(frame, lambda part: csat_of_answers(part["answer"]), min_answers)
+    return pd.DataFrame(columns=columns) if table.empty else table[columns]
+
+
+def segment_headline(table: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """kpis.json ``program.nps.by_segment``: {segment key: score, ci_low, ci_high, responses} for every
+    RFM segment (and not_yet_a_customer); None where nothing is known, responses 0 without answers."""
+    out = {key: dict.fromkeys(("score", "ci_low", "ci_high", "responses")) for key in SEGMENT_KEYS}
+    if table is None:
+        return out
+    rows = table.loc[table["dimension"] == "rfm_segment"].set_index("group")
+    for name in (*SEGMENTS, NOT_YET):
+        row = rows.loc[name] if name in rows.index else None
+        entry = out[segment_key(name)]
+        entry["responses"] = 0 if row is None else int(row["responses"])
+        if row is not None:
+            entry.update({k: finite(row[k]) for k in ("score", "ci_low", "ci_high")})
+    return out

@@ -1,0 +1,129 @@
+"""Campaign targeting, part 1: what is known about each customer before a campaign is sent.
+
+`customer_features(history, ids, as_of)` gives one row per customer id, every column computed from data
+dated strictly before ``as_of`` (the send day, or the day after the period for the next campaign):
+
+* recency_days = as_of - day of the last check (NaN: no check yet);
+* frequency_90, frequency_365 = checks in the 90 / 365 days before as_of;
+* monetary_365 = net revenue of those 365 days; average_check = monetary_365 / frequency_365;
+* tenure_days = as_of - first known day (registration or first check, whichever is earlier);
+* member = 1 when joined_program_at < as_of, else 0 (NaN: membership unknown);
+  membership_days = as_of - joined_program_at for members;
+* points_balance = accruals + adjustments - redemptions - expiry dated before as_of (NaN: no ledger);
+* earlier_campaigns, earlier_responses = campaigns sent before as_of in which the customer was in the
+  treatment group, and those in whose window they bought (NaN: no campaign history);
+* region, tier = the customers table's values as categories (absent columns are left out).
+
+The raw recency, frequency and monetary values stand in for the RFM scores: the learners are trees,
+which only use the order of a feature, and quantile scores keep that order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ...core.checks import as_identified
+
+CATEGORIES = ("region", "tier")
+POINT_SIGNS = {"accrual": 1.0, "adjustment": 1.0, "redemption": -1.0, "expiry": -1.0}
+
+
+@dataclass(frozen=True)
+class History:
+    """The tables features are computed from: identified checks (`as_identified`), customers and points
+    (None when not provided) and the campaign outcomes (`campaign_outcomes`, None without campaigns)."""
+
+    checks: pd.DataFrame
+    customers: pd.DataFrame | None
+    points: pd.DataFrame | None
+    outcomes: pd.DataFrame | None
+
+    @classmethod
+    def of(cls, transactions: pd.DataFrame, customers: pd.DataFrame | None, points: pd.DataFrame | None,
+           outcomes: pd.DataFrame | None) -> History:
+        """History from the section's tables (customer ids as strings throughout)."""
+        if customers is not None and "customer_id" in customers:
+            customers = customers.assign(customer_id=customers["customer_id"].astype(str))
+            customers = customers.drop_duplicates("customer_id").set_index("customer_id")
+        if points is not None and len(points):
+            points = points.assign(customer_id=points["customer_id"].astype(str))
+        return cls(as_identified(transactions), customers, points, outcomes)
+
+
+def _days(later: pd.Timestamp, earlier: pd.Series) -> pd.Series:
+    return (later - earlier).dt.days.astype(float)
+
+
+def check_features(checks: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """recency_days, frequency_90, frequency_365, monetary_365, average_check, first_day per id."""
+    known = checks[checks["customer_id"].isin(ids) & (checks["day"] < as_of)]
+    by = known.groupby("customer_id", observed=True)
+    recent = known[known["day"] >= as_of - pd.Timedelta(days=365)].groupby("customer_id", observed=True)
+    quarter = known[known["day"] >= as_of - pd.Timedelta(days=90)].groupby("customer_id").size()
+    out = pd.DataFrame(index=ids)
+    out["recency_days"] = _days(as_of, by["day"].max().reindex(ids))
+    out["frequency_90"] = quarter.reindex(ids, fill_value=0).astype(float)
+    out["frequency_365"] = recent.size().reindex(ids, fill_value=0).astype(float)
+    out["monetary_365"] = recent["amount"].sum().reindex(ids, fill_value=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["average_check"] = (out["monetary_365"] / out["frequency_365"]).where(out["frequency_365"] > 0)
+    out["first_day"] = by["day"].min().reindex(ids)
+    return out
+
+
+def customer_columns(customers: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp,
+                     first_day: pd.Series) -> pd.DataFrame:
+    """tenure_days, member, membership_days and the categories of the customers table."""
+    out = pd.DataFrame(index=ids)
+    first = first_day
+    table = customers.reindex(ids) if customers is not None else None
+    if table is not None and "registered_at" in table:
+        first = pd.concat([first, table["registered_at"].where(table["registered_at"] < as_of)],
+                          axis=1).min(axis=1)
+    out["tenure_days"] = _days(as_of, pd.to_datetime(first))
+    if table is not None and "joined_program_at" in table:
+        joined = table["joined_program_at"]
+        member = joined.notna() & (joined < as_of)
+        out["member"] = member.astype(float)
+        out["membership_days"] = _days(as_of, joined).where(member)
+    for name in CATEGORIES:
+        if table is not None and name in customers:
+            values = customers[name].dropna().astype(str)
+            out[name] = pd.Categorical(table[name].astype("string"), categories=sorted(values.unique()))
+    return out
+
+
+def points_balance(points: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp) -> pd.Series:
+    """Signed sum of the ledger's points dated before as_of (0 for ids without rows; NaN: no ledger)."""
+    if points is None or not len(points):
+        return pd.Series(np.nan, index=ids)
+    rows = points[(points["date"] < as_of) & points["customer_id"].isin(ids)]
+    signed = rows["points"] * rows["kind"].map(POINT_SIGNS).astype(float)
+    return signed.groupby(rows["customer_id"]).sum().reindex(ids, fill_value=0.0)
+
+
+def campaign_history(outcomes: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """earlier_campaigns and earlier_responses (treatment group of campaigns sent before as_of)."""
+    out = pd.DataFrame(index=ids)
+    earlier = None if outcomes is None else outcomes[(outcomes["sent_day"] < as_of)
+                                                      & (outcomes["group"] == "treatment")]
+    if earlier is None or not len(earlier):
+        return out
+    by = earlier.groupby("customer_id")
+    out["earlier_campaigns"] = by.size().reindex(ids, fill_value=0).astype(float)
+    out["earlier_responses"] = by["responded"].sum().reindex(ids, fill_value=0).astype(float)
+    return out
+
+
+def customer_features(history: History, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every feature (module docstring) of the customers `ids` (strings) known before `as_of`."""
+    ids = pd.Index(pd.unique(np.asarray(ids, dtype=object)), name="customer_id")
+    checks = check_features(history.checks, ids, as_of)
+    columns = customer_columns(history.customers, ids, as_of, checks.pop("first_day"))
+    out = pd.concat([checks, columns, campaign_history(history.outcomes, ids, as_of)], axis=1)
+    if history.points is not None:
+        out["points_balance"] = points_balance(history.points, ids, as_of)
+    return out
