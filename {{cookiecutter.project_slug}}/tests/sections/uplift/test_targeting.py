@@ -2,6 +2,7 @@
 acceptance on a sample with planted heterogeneous effects (autumn_bonus: lapsed customers respond, loyal
 high-tier members react negatively) and an A/A campaign (summer_reminder: no effect)."""
 
+import dataclasses
 import json
 import math
 import shutil
@@ -22,6 +23,7 @@ from {{ cookiecutter.package_name }}.sections.uplift.targeting import (
     History,
     evaluate_campaign,
     expected_revenue,
+    sampled,
     targeting_kpis,
 )
 from {{ cookiecutter.package_name }}.sections.uplift.targeting_eval import (
@@ -205,6 +207,20 @@ def test_heterogeneous_campaign_is_targeted(sample):
     gaps = [rng.choice(top, top.size).mean() - rng.choice(true, true.size).mean() for _ in range(500)]
     low, high = np.percentile(gaps, [2.5, 97.5])
     assert top.mean() > true.mean() and low > 0, (top.mean(), true.mean(), low, high)
+
+
+def test_a_big_campaign_is_evaluated_on_a_random_sample_of_each_group(sample):
+    outcomes = sample["tests"]["outcomes"]
+    rows = outcomes[outcomes["campaign_id"] == "autumn_bonus"].reset_index(drop=True)
+    drawn = sampled(rows, len(rows) // 2, seed=3)
+    shares = rows["group"].value_counts(normalize=True)
+    assert abs(len(drawn) - len(rows) // 2) <= 2 and drawn.index.is_monotonic_increasing
+    assert (drawn["group"].value_counts(normalize=True) - shares).abs().max() < 0.001
+    assert sampled(rows, len(rows), seed=3) is rows  # under the limit: every customer
+    settings = dataclasses.replace(sample["data"].settings, targeting_max_customers=len(rows) * 3 // 4)
+    result = evaluate_campaign(rows, sample["history"], settings)
+    assert result["treatment"] + result["control"] == len(rows)  # sizes of the whole campaign
+    assert abs(result["evaluated"] - len(rows) * 3 // 4) <= 2 and len(result["scores"]) == result["evaluated"]
 
 
 def test_aa_campaign_is_not_targeted(sample):

@@ -51,6 +51,7 @@ class Settings(ConfigBlock, block="uplift"):
     targeting_min_customers: int = 200
     targeting_folds: int = 3
     targeting_bootstrap_samples: int = 200
+    targeting_max_customers: int = 100_000
     program: Program = field(default_factory=Program)
 
     def __post_init__(self) -> None:

@@ -45,13 +45,28 @@ def options_of(settings: Settings) -> ModelOptions:
     return ModelOptions(seed=settings.random_seed)
 
 
+def sampled(outcomes: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
+    """At most about `limit` of a campaign's customers, drawn at random within each group in the same
+    proportion (rows kept in their order): a big client's campaign of 250,000 customers costs minutes
+    to cross-fit, while the Qini interval's width hardly narrows past 100,000."""
+    if len(outcomes) <= limit:
+        return outcomes
+    share = limit / len(outcomes)
+    return outcomes.groupby("group", group_keys=False).sample(frac=share, random_state=seed).sort_index()
+
+
 def evaluate_campaign(outcomes: pd.DataFrame, history: History, settings: Settings) -> dict[str, Any]:
     """One campaign's outcomes (`campaign_outcomes` rows of one campaign): scores, Qini areas with
-    intervals, gains; or the group sizes and reason ``too_few_customers``."""
+    intervals, gains; or the group sizes and reason ``too_few_customers``. Above
+    ``targeting_max_customers`` customers the evaluation is on a random sample of them (`sampled`;
+    ``evaluated`` says how many)."""
     treated = (outcomes["group"] == "treatment").to_numpy()
     sizes = {"treatment": int(treated.sum()), "control": int((~treated).sum())}
     if min(sizes.values()) < settings.targeting_min_customers:
         return {**sizes, "reason": "too_few_customers"}
+    outcomes = sampled(outcomes, settings.targeting_max_customers, settings.random_seed)
+    sizes["evaluated"] = len(outcomes)
+    treated = (outcomes["group"] == "treatment").to_numpy()
     sent = outcomes["sent_day"].min()
     ids = outcomes["customer_id"].astype(str).to_numpy()
     x = customer_features(history, pd.Index(ids), sent).loc[ids].reset_index(drop=True)
