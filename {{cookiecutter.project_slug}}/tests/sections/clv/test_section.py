@@ -34,7 +34,9 @@ def simulated() -> SimpleNamespace:
     joined[ids.index % 5 < 2] = pd.Timestamp("2023-06-01")
     customers = pd.DataFrame({"customer_id": ids, "joined_program_at": joined})
     tables = {"transactions": transactions, "customers": customers}
-    return SimpleNamespace(config=defaults(), period=PERIOD, table=lambda name: tables.get(name))
+    # cache_dir None: no prepared tables, so the checks are computed in memory (`engine.customers`)
+    return SimpleNamespace(config=defaults(), period=PERIOD, table=lambda name: tables.get(name),
+                           cache_dir=None)
 
 
 def test_settings_from_the_config_block():
@@ -161,7 +163,7 @@ def shaped(simulated: SimpleNamespace, **tables) -> SimpleNamespace:
     """The simulated context with some tables replaced (None: not provided)."""
     merged = {"transactions": simulated.table("transactions"), "customers": simulated.table("customers"),
               **tables}
-    return SimpleNamespace(config=simulated.config, period=simulated.period, table=merged.get)
+    return SimpleNamespace(config=simulated.config, period=simulated.period, table=merged.get, cache_dir=None)
 
 
 def keys_of(headline: dict) -> dict:

@@ -56,6 +56,19 @@ class PurchaseLog:
     def n_customers(self) -> int:
         return int(len(np.unique(self.customer_code)))
 
+    @property
+    def purchase_days(self) -> int:
+        return int(self.day.size)
+
+    @property
+    def first_day(self) -> int | None:
+        """The first purchase day (days since 1970-01-01); None without a purchase."""
+        return int(self.day.min()) if self.day.size else None
+
+    @property
+    def last_day(self) -> int | None:
+        return int(self.day.max()) if self.day.size else None
+
     def to_frame(self) -> pd.DataFrame:
         """customer_id, date, amount: one row per purchase day."""
         return pd.DataFrame({
@@ -63,6 +76,40 @@ class PurchaseLog:
             "date": as_dates(self.day),
             "amount": self.amount,
         })
+
+
+@dataclass(frozen=True)
+class LogCounts:
+    """What the section reports and splits on from a purchase log, without its rows: `checks` read,
+    of them `anonymous_checks`, `return_days` and `checks_outside_period` (as in `PurchaseLog`),
+    `customers` with a purchase, `purchase_days`, and the first and last purchase days (days since
+    1970-01-01; None without a purchase). All but the two days add up over disjoint sets of
+    customers; the days combine by min and max (`combined`)."""
+
+    checks: int = 0
+    anonymous_checks: int = 0
+    customers: int = 0
+    purchase_days: int = 0
+    return_days: int = 0
+    checks_outside_period: int = 0
+    first_day: int | None = None
+    last_day: int | None = None
+
+    @classmethod
+    def of(cls, log: PurchaseLog, checks: int) -> LogCounts:
+        """The counts of `log`, made from `checks` checks."""
+        return cls(int(checks), log.anonymous_checks, log.n_customers, log.purchase_days, log.return_days,
+                   log.checks_outside_period, log.first_day, log.last_day)
+
+    @classmethod
+    def combined(cls, parts: list[LogCounts]) -> LogCounts:
+        """The counts of the union of logs of disjoint customers: sums, and min / max of the days."""
+        firsts = [p.first_day for p in parts if p.first_day is not None]
+        lasts = [p.last_day for p in parts if p.last_day is not None]
+        return cls(*(sum(getattr(p, name) for p in parts) for name in
+                     ("checks", "anonymous_checks", "customers", "purchase_days", "return_days",
+                      "checks_outside_period")),
+                   min(firsts) if firsts else None, max(lasts) if lasts else None)
 
 
 def day_number(value: Any) -> int:
@@ -220,28 +267,51 @@ class Split:
         return (self.observation_end - self.calibration_end).days / 7
 
 
-def split_period(purchases: PurchaseLog, period: tuple[Any, Any] | None, calibration_end: Any,
+def split_period(purchases: PurchaseLog | LogCounts, period: tuple[Any, Any] | None, calibration_end: Any,
                  holdout_fraction: float) -> tuple[Split, ClvError | None]:
     """The calibration / holdout split of `period` (None: first to last purchase day).
 
     `calibration_end` (None: the period minus its last `holdout_fraction`) at or after the period end
     leaves no holdout: the split then ends the calibration at the period end, and the reason why
     comes back as the second value. ClvError when there is no purchase or the calibration ends before
-    the first one."""
-    if purchases.day.size == 0:
+    the first one. `purchases` may be the log's counts alone (`LogCounts`): only its purchase days,
+    first and last day are read."""
+    if purchases.purchase_days == 0 or purchases.first_day is None or purchases.last_day is None:
         raise ClvError("no_purchases")
     start, end = period if period is not None else (None, None)
-    first_day, last_day = int(purchases.day.min()), int(purchases.day.max())
+    first_day, last_day = purchases.first_day, purchases.last_day
     observation_end = pd.Timestamp(end).normalize() if end is not None else timestamp(last_day)
     period_start = pd.Timestamp(start).normalize() if start is not None else timestamp(first_day)
-    if calibration_end:
-        cal_end = pd.Timestamp(calibration_end).normalize()
-    else:
-        cal_end = default_calibration_end(period_start, observation_end, holdout_fraction)
+    cal_end = calibration_end_of(period_start, observation_end, calibration_end, holdout_fraction)
     if day_number(cal_end) < first_day:
         raise ClvError("calibration_before_first_purchase", calibration_end=cal_end,
                        first=timestamp(first_day))
+    return split_of(period_start, cal_end, observation_end)
+
+
+def calibration_end_of(period_start: pd.Timestamp, observation_end: pd.Timestamp, calibration_end: Any,
+                       holdout_fraction: float) -> pd.Timestamp:
+    """`calibration_end` as a day, or (None) the period minus its last `holdout_fraction`."""
+    if calibration_end:
+        return pd.Timestamp(calibration_end).normalize()
+    return default_calibration_end(period_start, observation_end, holdout_fraction)
+
+
+def split_of(period_start: pd.Timestamp, cal_end: pd.Timestamp,
+             observation_end: pd.Timestamp) -> tuple[Split, ClvError | None]:
+    """The split ending the calibration at `cal_end`; at or after `observation_end` there is no
+    holdout (the calibration then ends at the observation end, and the reason comes second)."""
     if cal_end >= observation_end:
         reason = ClvError("no_holdout", calibration_end=cal_end, observation_end=observation_end)
         return Split(period_start, observation_end, observation_end), reason
     return Split(period_start, cal_end, observation_end), None
+
+
+def planned_split(period: tuple[Any, Any] | None, calibration_end: Any,
+                  holdout_fraction: float) -> Split | None:
+    """The split `split_period` gives for `period` when the data allow one, known before reading
+    any check (None without a period: its ends are then the first and last purchase days)."""
+    if period is None or period[0] is None or period[1] is None:
+        return None
+    start, end = pd.Timestamp(period[0]).normalize(), pd.Timestamp(period[1]).normalize()
+    return split_of(start, calibration_end_of(start, end, calibration_end, holdout_fraction), end)[0]

@@ -5,6 +5,11 @@ skip reasons, and `values` for the later steps); `run` calls the same steps in t
 returns the kpis.json block `clv` as the headline. A part the data cannot support is skipped with its
 reason, and its headline values are None; no step raises for thin data.
 
+A big client's checks stay on disk, bucketed by customer (`engine.customers`): the per-customer
+summaries, the purchase counts and the tracking counts come bucket by bucket (`history`), the RFM
+bases of the segments too, and the join days by `CustomerChecks.join_dates`; the numbers are the same
+as in memory, bit for bit (tests/engine/test_clv_out_of_core.py).
+
     purchases -> fits -> holdout, tracking -> value -> members, segments, top -> headline
 """
 
@@ -19,12 +24,14 @@ import pandas as pd
 
 from ...core.membership import MEMBERS, NON_MEMBERS
 from ...core.numbers import finite
+from ...engine.customers import CustomerChecks, customer_checks
 from ...text.catalogue import Text
 from ...text.common import MEMBERSHIP_UNKNOWN
 from ..registry import Requirement, Unmet, check
-from ..rfm import rfm_segments
+from ..rfm import customer_rfm, score_rfm
 from ..steps import SectionResult, Step
-from .data import PurchaseLog, calibration_holdout_summary, purchase_log, rfm_summary, split_period
+from .data import LogCounts, split_period
+from .history import COLUMNS, histories, histories_at, planned_ends
 from .models import (
     MODEL_LABELS,
     PARAM_NAMES,
@@ -39,7 +46,7 @@ from .models import (
 )
 from .plots import plot_clv_by_group, plot_clv_distribution, plot_holdout, plot_tracking
 from .settings import Settings
-from .validation import cumulative_tracking, holdout_comparison, select_model
+from .validation import holdout_comparison, select_model, tracking_table
 from .valuation import (
     P_ALIVE_BANDS,
     clv_by_group,
@@ -47,7 +54,7 @@ from .valuation import (
     customer_export,
     customer_lifetime_value,
     fits_table,
-    membership_groups,
+    groups_by_joins,
     p_alive_bands,
     top_customers,
 )
@@ -63,21 +70,30 @@ BOUNDARY_PARAMETERS = {"bgnbd": ("a", "b"), "pareto_nbd": ("s", "β")}  # the sh
 @dataclass(frozen=True)
 class Inputs:
     """The checks (canonical transactions), the customers table (None when not provided), the
-    settings, the analysed period (None: from the first to the last purchase) and what the steps miss
-    (`REQUIRES`; the steps check the same things themselves when it is not given)."""
+    settings, the analysed period (None: from the first to the last purchase), what the steps miss
+    (`REQUIRES`; the steps check the same things themselves when it is not given) and `source`: where
+    the per-customer parts are computed from when it is not `transactions` (a big client's checks
+    bucketed by customer, `engine.customers`; `transactions` is then empty)."""
 
     transactions: pd.DataFrame
     customers: pd.DataFrame | None
     settings: Settings
     period: tuple[pd.Timestamp, pd.Timestamp] | None = None
     unmet: Unmet = Unmet()
+    source: CustomerChecks | None = None
+
+    @property
+    def checks(self) -> CustomerChecks:
+        """`source`, or `transactions` in memory: what the per-customer functions are applied to."""
+        return self.source if self.source is not None else CustomerChecks(frame=self.transactions)
 
 
 def inputs(ctx: Any) -> Inputs:
-    """The section's inputs from a run context."""
-    tables = {"transactions": ctx.table("transactions"), "customers": ctx.table("customers")}
-    return Inputs(tables["transactions"], tables["customers"], Settings.from_config(ctx.config), ctx.period,
-                  check(REQUIRES, tables))
+    """The section's inputs from a run context (a big client's checks stay on disk, `engine`)."""
+    source, customers = customer_checks(ctx), ctx.table("customers")
+    unmet = check(REQUIRES, source.requirement_tables({"customers": customers}))
+    return Inputs(pd.DataFrame() if source.out_of_core else source.frame, customers,
+                  Settings.from_config(ctx.config), ctx.period, unmet, source)
 
 
 def _carried(step: Step, *earlier: Step) -> bool:
@@ -95,9 +111,9 @@ def _carried(step: Step, *earlier: Step) -> bool:
 # what the models see
 
 
-def _inputs_table(log: PurchaseLog, calibration: pd.DataFrame | None) -> pd.DataFrame:
-    rows = [("identified customers with a purchase", log.n_customers),
-            ("purchase days (checks merged per customer and day)", log.day.size),
+def _inputs_table(log: LogCounts, calibration: pd.DataFrame | None) -> pd.DataFrame:
+    rows = [("identified customers with a purchase", log.customers),
+            ("purchase days (checks merged per customer and day)", log.purchase_days),
             ("anonymous checks (left out)", log.anonymous_checks),
             ("return days (net amount below 0; left out)", log.return_days)]
     if calibration is not None:
@@ -108,30 +124,33 @@ def _inputs_table(log: PurchaseLog, calibration: pd.DataFrame | None) -> pd.Data
 
 
 def purchases(inputs: Inputs) -> Step:
-    """Purchase days of identified customers, the calibration / holdout split and the calibration
-    summary. values: log, split, calibration, no_holdout (the reason there is no holdout, or None),
-    blocked (why nothing can be fitted, or None)."""
+    """Purchase days of identified customers (`history`: their counts, the per-customer summaries and
+    the tracking counts, computed bucket by bucket for a big client), the calibration / holdout split
+    and the calibration summary. values: histories (`history.Histories`), split, calibration,
+    no_holdout (the reason there is no holdout, or None), blocked (why nothing can be fitted, or None)."""
     step = Step("purchases")
-    settings = inputs.settings
-    log = purchase_log(inputs.transactions, *(inputs.period or (None, None)))
-    step.values.update(log=log, split=None, calibration=None, no_holdout=None, blocked=None)
+    settings, period = inputs.settings, inputs.period
+    # with a period the split is known before the checks are read: one pass gives everything
+    ends = planned_ends(period, settings)
+    found = histories(inputs.checks, period, ends, settings.time_unit)
+    step.values.update(histories=found, split=None, calibration=None, no_holdout=None, blocked=None)
     unmet = inputs.unmet.reason("purchases")
     if unmet is not None:
         step.values["blocked"] = unmet
-        step.table("clv_inputs", _inputs_table(log, None), "clv.caption.inputs")
+        step.table("clv_inputs", _inputs_table(found.counts, None), "clv.caption.inputs")
         return step.skip(unmet.key, **unmet.fields)
     try:
-        split, no_holdout = split_period(log, inputs.period, settings.calibration_end,
+        split, no_holdout = split_period(found.counts, period, settings.calibration_end,
                                          settings.holdout_fraction)
     except ClvError as exc:
         step.values["blocked"] = exc.text
-        step.table("clv_inputs", _inputs_table(log, None), "clv.caption.inputs")
+        step.table("clv_inputs", _inputs_table(found.counts, None), "clv.caption.inputs")
         return step.skip(exc.text.key, **exc.text.fields)
-    calibration = calibration_holdout_summary(log, split.calibration_end, split.observation_end,
-                                              settings.time_unit)
-    step.values.update(split=split, calibration=calibration,
+    found = histories_at(inputs.checks, period, split, found, ends, settings.time_unit)
+    calibration = found.calibration
+    step.values.update(histories=found, split=split, calibration=calibration,
                        no_holdout=no_holdout.text if no_holdout else None)
-    step.table("clv_inputs", _inputs_table(log, calibration), "clv.caption.inputs")
+    step.table("clv_inputs", _inputs_table(found.counts, calibration), "clv.caption.inputs")
     return step.say("clv.periods", calibration_end=split.calibration_end, weeks=split.holdout_weeks,
                     observation_end=split.observation_end)
 
@@ -282,8 +301,8 @@ def tracking(inputs: Inputs, data: Step, fitted: Step) -> Step:
     if not split.has_holdout:
         reason = data["no_holdout"]
         return step.skip(reason.key, **reason.fields)
-    table = cumulative_tracking(data["log"], split.calibration_end, split.observation_end,
-                                fitted["models"], inputs.settings.time_unit)
+    table = tracking_table(data["histories"].tracking, split.observation_end, fitted["models"],
+                           inputs.settings.time_unit)
     step.values["table"] = table
     if table.empty:
         return step.skip("clv.no_tracking")
@@ -303,7 +322,7 @@ def value(inputs: Inputs, data: Step, fitted: Step, checked: Step) -> Step:
     if _carried(step, data, fitted):
         return step
     settings, split = inputs.settings, data["split"]
-    summary = rfm_summary(data["log"], split.observation_end, settings.time_unit)
+    summary = data["histories"].summary  # `data.rfm_summary` at split.observation_end
     clv = customer_lifetime_value(summary, fitted["models"][checked["selected"]], fitted["spend_model"],
                                   settings.horizon_months, settings.annual_discount_rate,
                                   settings.gross_margin, settings.time_unit)
@@ -329,7 +348,8 @@ def members(inputs: Inputs, valued: Step) -> Step:
     if unmet is not None:
         return step.skip(unmet.key, **unmet.fields)
     clv = valued["clv"]
-    groups = membership_groups(clv["customer_id"], inputs.customers, inputs.transactions, valued["as_of"])
+    # the join days of `core.membership`; a big client's loyalty-card rule runs bucket by bucket
+    groups = groups_by_joins(clv["customer_id"], inputs.checks.join_dates(inputs.customers), valued["as_of"])
     if groups is None:
         return step.skip(MEMBERSHIP_UNKNOWN)
     for group, reason in ((MEMBERS, "clv.no_members"), (NON_MEMBERS, "clv.no_non_members")):
@@ -347,7 +367,9 @@ def segments(inputs: Inputs, valued: Step) -> Step:
     step.values["table"] = None
     if _carried(step, valued):
         return step
-    scored = rfm_segments(inputs.transactions, valued["as_of"], inputs.settings.rfm_bins)
+    # `rfm.rfm_segments` of the checks, its per-customer base bucket by bucket for a big client
+    base = inputs.checks.apply(partial(customer_rfm, snapshot=valued["as_of"]), COLUMNS)
+    scored = score_rfm(base, inputs.settings.rfm_bins)
     table = clv_by_group(valued["clv"], scored.set_index("customer_id")["segment"])
     table = table.sort_values("total_clv", ascending=False)
     step.values["table"] = table

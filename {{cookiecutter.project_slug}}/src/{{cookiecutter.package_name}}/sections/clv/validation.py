@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -83,6 +84,51 @@ def select_model(totals: pd.DataFrame | None, models: Mapping[str, FrequencyMode
     return max(keys, key=lambda k: models[k].log_likelihood)
 
 
+@dataclass(frozen=True)
+class TrackingCounts:
+    """What tracking reads from the purchase log, per day: `births`, the first purchase days of the
+    customers acquired in the calibration period (sorted, distinct) with `customers`, how many were
+    acquired on each; `repeat_days`, the days of their repeat purchases up to the observation end
+    (sorted, distinct) with `repeats`, how many purchase days fell on each. Counts per day of
+    disjoint sets of customers add up (`combined`)."""
+
+    births: np.ndarray
+    customers: np.ndarray
+    repeat_days: np.ndarray
+    repeats: np.ndarray
+
+    @classmethod
+    def combined(cls, parts: list[TrackingCounts]) -> TrackingCounts:
+        """The counts of the union of logs of disjoint customers: per day, the sum of the parts."""
+        def per_day(days: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            if not days:
+                return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            total = pd.Series(np.concatenate(counts).astype(np.int64)).groupby(
+                np.concatenate(days).astype(np.int64), sort=True).sum()
+            return total.index.to_numpy(np.int64), total.to_numpy(np.int64)
+
+        births, customers = per_day([p.births for p in parts], [p.customers for p in parts])
+        repeat_days, repeats = per_day([p.repeat_days for p in parts], [p.repeats for p in parts])
+        return cls(births, customers, repeat_days, repeats)
+
+
+def tracking_counts(purchases: PurchaseLog, calibration_end: Any, observation_end: Any) -> TrackingCounts:
+    """`TrackingCounts` of a purchase log (sorted by customer then day): a customer's acquisition is
+    their first purchase day; the calibration cohort, those acquired on or before `calibration_end`."""
+    cal_day, end_day = day_number(calibration_end), day_number(observation_end)
+    starts, sizes = runs(purchases.customer_code)
+    first = purchases.day[starts]
+    in_cohort = first <= cal_day
+    births, counts = np.unique(first[in_cohort], return_counts=True)
+    is_first = np.zeros(purchases.day.size, dtype=bool)
+    is_first[starts] = True
+    cohort_rows = np.repeat(in_cohort, sizes)
+    repeat_days, repeats = np.unique(purchases.day[cohort_rows & ~is_first & (purchases.day <= end_day)],
+                                     return_counts=True)
+    return TrackingCounts(births.astype(np.int64), counts.astype(np.int64), repeat_days.astype(np.int64),
+                          repeats.astype(np.int64))
+
+
 def cumulative_tracking(purchases: PurchaseLog, calibration_end: Any, observation_end: Any,
                         models: Mapping[str, FrequencyModel], time_unit: str = "W") -> pd.DataFrame:
     """Weekly cumulative repeat purchases of the customers acquired in the calibration period: actual,
@@ -90,29 +136,34 @@ def cumulative_tracking(purchases: PurchaseLog, calibration_end: Any, observatio
 
     Columns: date (end of each week; the last row is the observation end), actual, one per model key.
     """
+    return tracking_table(tracking_counts(purchases, calibration_end, observation_end), observation_end,
+                          models, time_unit)
+
+
+def tracking_table(counts: TrackingCounts, observation_end: Any, models: Mapping[str, FrequencyModel],
+                   time_unit: str = "W") -> pd.DataFrame:
+    """`cumulative_tracking` from the log's `TrackingCounts`: on each week end g (from the first
+    acquisition + 7 days; the last row is the observation end), actual(g) = repeat purchase days on
+    or before g, expected(g) = sum over acquisition days b of customers(b) * E[X((g - b) / unit)]
+    (0 for an age <= 0)."""
     unit = unit_days(time_unit)
-    cal_day, end_day = day_number(calibration_end), day_number(observation_end)
-    starts, sizes = runs(purchases.customer_code)
-    first = purchases.day[starts]
-    in_cohort = first <= cal_day
-    births, counts = np.unique(first[in_cohort], return_counts=True)
+    end_day = day_number(observation_end)
+    births, acquired = counts.births, counts.customers
     if births.size == 0:
         return pd.DataFrame(columns=["date", "actual", *models])
-    is_first = np.zeros(purchases.day.size, dtype=bool)
-    is_first[starts] = True
-    cohort_rows = np.repeat(in_cohort, sizes)
-    repeat_days = np.sort(purchases.day[cohort_rows & ~is_first & (purchases.day <= end_day)])
     grid = np.arange(births[0] + 7, end_day + 1, 7)
     if grid.size == 0 or grid[-1] != end_day:
         grid = np.r_[grid, end_day]
+    # repeat purchase days on or before each week end: a running total of the days' counts (integers)
+    so_far = np.r_[0, np.cumsum(counts.repeats)]
     table = pd.DataFrame({
         "date": as_dates(grid),
-        "actual": np.searchsorted(repeat_days, grid, side="right").astype(float),
+        "actual": so_far[np.searchsorted(counts.repeat_days, grid, side="right")].astype(float),
     })
     age = (grid[None, :] - births[:, None]) / unit
     positive = age > 0
     for key, model in models.items():
         expected = np.zeros(age.shape)
         expected[positive] = model.expected_purchases(age[positive])
-        table[key] = counts @ expected
+        table[key] = acquired @ expected
     return table

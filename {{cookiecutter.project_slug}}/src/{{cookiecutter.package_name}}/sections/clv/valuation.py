@@ -102,7 +102,11 @@ def membership_groups(customer_ids: Any, customers: pd.DataFrame | None,
     """``members`` / ``non_members`` per customer id on `as_of` (the period end), by the one rule of
     `core.membership` (join dates from the customers table, else the first loyalty-card check);
     None when membership is unknown."""
-    joins = join_dates(customers, transactions)
+    return groups_by_joins(customer_ids, join_dates(customers, transactions), as_of)
+
+
+def groups_by_joins(customer_ids: Any, joins: pd.Series | None, as_of: Any) -> pd.Series | None:
+    """`membership_groups` from the join days (`core.membership.join_dates`; None: unknown)."""
     if joins is None:
         return None
     ids = pd.Index(pd.unique(np.asarray(customer_ids, dtype=object)))

@@ -117,31 +117,59 @@ def _argsort_days(days: np.ndarray) -> np.ndarray:
     return np.argsort(days, kind="stable")
 
 
-def _rates(grid: ActivityGrid, i: int, k: int, start_member: np.ndarray | None) -> list[dict[str, Any]]:
-    """S, N, E, CRR, churn and reactivation between boundaries i and k, for all and by start status."""
+COUNTS = ["start_customers", "end_customers", "retained", "churned_at_start", "reactivated"]
+
+
+def _counts(grid: ActivityGrid, i: int, k: int, start_member: np.ndarray | None) -> list[dict[str, Any]]:
+    """S (active at boundary i), E (active at boundary k), retained (active at both: E - N), churned at
+    boundary i and reactivated (of those, bought after i and by k), for all and by start status: counts
+    of customers, so the counts of customers split into parts (engine buckets) add up."""
     active_start, active_end = grid.active[:, i], grid.active[:, k]
     churned_start = grid.churned(i)
     came_back = churned_start & grid.bought_between(i, k)
-    rows = []
     groups = [(ALL, np.ones(len(grid.customer_ids), dtype=bool))]
     if start_member is not None:
         groups += [(MEMBERS, start_member), (NON_MEMBERS, ~start_member)]
-    for group, mask in groups:
-        start = int((active_start & mask).sum())
-        retained = int((active_start & active_end & mask).sum())
-        base = int((churned_start & mask).sum())
-        reactivated = int((came_back & mask).sum())
-        row: dict[str, Any] = {"group": group, "start_customers": start, "new_customers": None,
-                               "end_customers": None, "retained": retained, "churned": start - retained,
-                               "crr": retained / start if start else None,
-                               "churn_rate": (start - retained) / start if start else None,
-                               "churned_at_start": base, "reactivated": reactivated,
-                               "reactivation_rate": reactivated / base if base else None}
-        if group == ALL:
-            end = int(active_end.sum())
-            row["end_customers"], row["new_customers"] = end, end - retained
-        rows.append(row)
-    return rows
+    return [{"group": group, "start_customers": int((active_start & mask).sum()),
+             "end_customers": int((active_end & mask).sum()),
+             "retained": int((active_start & active_end & mask).sum()),
+             "churned_at_start": int((churned_start & mask).sum()),
+             "reactivated": int((came_back & mask).sum())} for group, mask in groups]
+
+
+def _rates(counts: dict[str, Any]) -> dict[str, Any]:
+    """A period's row for a group from its `_counts` (summed over parts): churned = S - retained,
+    crr = retained / S, churn_rate = churned / S, reactivation_rate = reactivated / churned_at_start
+    (None without a base); E and N = E - retained for all customers only."""
+    group = counts["group"]
+    start, retained = int(counts["start_customers"]), int(counts["retained"])
+    base, reactivated = int(counts["churned_at_start"]), int(counts["reactivated"])
+    row: dict[str, Any] = {"group": group, "start_customers": start, "new_customers": None,
+                           "end_customers": None, "retained": retained, "churned": start - retained,
+                           "crr": retained / start if start else None,
+                           "churn_rate": (start - retained) / start if start else None,
+                           "churned_at_start": base, "reactivated": reactivated,
+                           "reactivation_rate": reactivated / base if base else None}
+    if group == ALL:
+        end = int(counts["end_customers"])
+        row["end_customers"], row["new_customers"] = end, end - retained
+    return row
+
+
+def _no_counts(keys: list[str]) -> pd.DataFrame:
+    """No counts, typed as the rows are (text keys, integer COUNTS): the parts of a big client,
+    concatenated, keep their types."""
+    return pd.DataFrame({**{key: pd.Series(dtype="str") for key in keys},
+                         **{count: pd.Series(dtype="int64") for count in COUNTS}})
+
+
+def _summed(counts: pd.DataFrame, keys: list[str]) -> list[tuple[Any, dict[str, Any]]]:
+    """(key, `_rates` row) per distinct `keys` of `counts` rows, their COUNTS summed, in the order of
+    their first row: each part with a purchase has every key, in the same order."""
+    summed = counts.groupby(keys, sort=False)[COUNTS].sum()
+    groups = summed.index.get_level_values("group")
+    return [(key, _rates({"group": group, **values}))
+            for key, group, values in zip(summed.index, groups, summed.to_dict("records"), strict=True)]
 
 
 def crr(end_customers: int, new_customers: int, start_customers: int) -> float | None:
@@ -161,6 +189,10 @@ def _month_boundaries(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeInd
                          freq="ME")
 
 
+MONTHLY = ["month", "group", "start_customers", "new_customers", "end_customers", "retained", "churned",
+           "crr", "churn_rate", "churned_at_start", "reactivated", "reactivation_rate"]
+
+
 def monthly_retention(transactions: pd.DataFrame, joins: pd.Series | None, churn_days: int,
                       start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per calendar month and group (all / members / non_members) after the warm-up.
@@ -169,25 +201,45 @@ def monthly_retention(transactions: pd.DataFrame, joins: pd.Series | None, churn
     retained (E - N), churned (S - retained), crr = (E - N) / S, churn_rate = churned / S (= 1 - CRR),
     churned_at_start, reactivated, reactivation_rate = reactivated / churned_at_start. Definitions in
     the module docstring; member rows only when membership is known (`joins`, `core.membership`).
+    Computed as `monthly_table(monthly_counts(...))`, as the section does over a big client's buckets.
     """
-    columns = ["month", "group", "start_customers", "new_customers", "end_customers", "retained",
-               "churned", "crr", "churn_rate", "churned_at_start", "reactivated", "reactivation_rate"]
+    return monthly_table(monthly_counts(transactions, joins, churn_days, start, end))
+
+
+def monthly_counts(transactions: pd.DataFrame, joins: pd.Series | None, churn_days: int,
+                   start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The counts behind `monthly_retention` (same arguments): month, group and COUNTS (S, E,
+    retained, churned_at_start, reactivated) per month and group; no row without a purchase.
+
+    Every count is of customers and a customer's status depends on their own checks and join day, so
+    for checks split by customer (engine buckets) the parts' counts add up to the whole table's,
+    provided every part is given the analysed period (`start`, `end`; else a part's own first and last
+    day would set its months).
+    """
     checks = as_identified(transactions)
     if not checks["is_purchase"].any():
-        return pd.DataFrame(columns=columns)
+        return _no_counts(["month", "group"])
     first, last = day_range(checks, start, end)
     bounds = _month_boundaries(first, last)
     bounds = bounds[bounds >= first + pd.Timedelta(days=churn_days)]
     if len(bounds) < 2:
-        return pd.DataFrame(columns=columns)
+        return _no_counts(["month", "group"])
     grid = activity_grid(checks, bounds, churn_days)
     joined = join_day_array(grid.customer_ids, joins) if joins is not None else None
     rows = []
     for k in range(1, len(bounds)):
         member = _joined_by(joined, bounds[k - 1]) if joined is not None else None
-        for row in _rates(grid, k - 1, k, member):
-            rows.append({"month": bounds[k].strftime("%Y-%m"), **row})
-    return pd.DataFrame(rows, columns=columns)
+        rows += [{"month": bounds[k].strftime("%Y-%m"), **row} for row in _counts(grid, k - 1, k, member)]
+    return pd.DataFrame(rows, columns=["month", "group", *COUNTS])
+
+
+def monthly_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """`monthly_retention`'s table from `monthly_counts` rows, of one table or of its parts (summed by
+    month and group; the rates of the sums, by the module's definitions)."""
+    if counts.empty:
+        return pd.DataFrame(columns=MONTHLY)
+    rows = [{"month": month, **row} for (month, _), row in _summed(counts, ["month", "group"])]
+    return pd.DataFrame(rows, columns=MONTHLY)
 
 
 def pooled_monthly_rates(monthly: pd.DataFrame, last_months: int = 12) -> pd.DataFrame:
@@ -248,33 +300,54 @@ def retention_headline(transactions: pd.DataFrame, joins: pd.Series | None, chur
     churn_days when the data are shorter; see headline_window): CRR = (E - N) / S with S the customers
     active on the day before the window, E those active on its last day; churn_rate = 1 - CRR;
     reactivation_rate = share of the customers churned on the day before the window who bought in it.
-    All values None when the window or its start base is empty.
+    All values None when the window or its start base is empty. Computed as
+    `window_headline(window_counts(...), churn_days)`, as the section does over a big client's buckets.
     """
+    return window_headline(window_counts(transactions, joins, churn_days, start, end), churn_days)
+
+
+def window_counts(transactions: pd.DataFrame, joins: pd.Series | None, churn_days: int,
+                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The counts behind `retention_headline` (same arguments): the window's start and end boundaries,
+    group and COUNTS per group (members by their status at the start boundary); no row without a
+    purchase or a window. Additive over checks split by customer, given the analysed period (as
+    `monthly_counts`)."""
+    keys = ["window_start", "window_end", "group"]
+    checks = as_identified(transactions)
+    if not checks["is_purchase"].any():
+        return _no_counts(keys)
+    first, last = day_range(checks, start, end)
+    window = headline_window(first, last, churn_days)
+    if window is None:
+        return _no_counts(keys)
+    grid = activity_grid(checks, list(window), churn_days)
+    member = is_member_on(grid.customer_ids, joins, window[0]) if joins is not None else None
+    # the boundaries as ISO days: text, the type of the other keys, whatever the timestamps' unit
+    bounds = {"window_start": window[0].date().isoformat(), "window_end": window[1].date().isoformat()}
+    return pd.DataFrame([{**bounds, **row} for row in _counts(grid, 0, 1, member)], columns=[*keys, *COUNTS])
+
+
+def window_headline(counts: pd.DataFrame, churn_days: int) -> dict[str, Any]:
+    """`retention_headline`'s block from `window_counts` rows, of one table or of its parts (summed by
+    group): the rates of the sums, group rates only when membership is known."""
     empty = {"crr": None, "churn_rate": None, "reactivation_rate": None}
     result: dict[str, Any] = {**empty, "window": {"start": None, "end": None, "months": None},
                               "start_customers": None, "new_customers": None, "end_customers": None,
                               "churn_days": churn_days, MEMBERS: dict(empty), NON_MEMBERS: dict(empty)}
-    checks = as_identified(transactions)
-    if not checks["is_purchase"].any():
+    if counts.empty:
         return result
-    first, last = day_range(checks, start, end)
-    window = headline_window(first, last, churn_days)
-    if window is None:
-        return result
-    grid = activity_grid(checks, list(window), churn_days)
-    member = is_member_on(grid.customer_ids, joins, window[0]) if joins is not None else None
-    rows = {row["group"]: row for row in _rates(grid, 0, 1, member)}
+    window = (pd.Timestamp(counts["window_start"].iloc[0]), pd.Timestamp(counts["window_end"].iloc[0]))
+    rows = dict(_summed(counts, ["group"]))
     months = (window[1].year - window[0].year) * 12 + window[1].month - window[0].month
     result["window"] = {"start": (window[0] + pd.Timedelta(days=1)).date().isoformat(),
                         "end": window[1].date().isoformat(), "months": months}
     everyone = rows[ALL]
     result.update({key: everyone[key] for key in ("crr", "churn_rate", "reactivation_rate",
                                                   "start_customers", "new_customers", "end_customers")})
-    if joins is not None:
+    if MEMBERS in rows:  # membership known
         for group in (MEMBERS, NON_MEMBERS):
             result[group] = {key: rows[group][key] for key in ("crr", "churn_rate", "reactivation_rate")}
     return result
-
 
 
 def _joined_by(join_array: np.ndarray, day: pd.Timestamp) -> np.ndarray:

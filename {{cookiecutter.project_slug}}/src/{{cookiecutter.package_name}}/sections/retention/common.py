@@ -44,6 +44,12 @@ def row_positions(codes: np.ndarray, per_code: np.ndarray) -> np.ndarray:
     return np.append(per_code, -1)[codes]
 
 
+def group_names(joins: pd.Series | None) -> tuple[str, ...]:
+    """The groups `customer_groups` splits customers into: members and non_members, or all when
+    membership is unknown (`joins` None)."""
+    return (ALL,) if joins is None else (MEMBERS, NON_MEMBERS)
+
+
 def customer_groups(transactions: pd.DataFrame, joins: pd.Series | None,
                     day: pd.Timestamp) -> dict[str, pd.Index | None]:
     """Identified customer ids split into members / non_members on `day` (`core.membership`);

@@ -61,6 +61,14 @@ def before_after_joining(transactions: pd.DataFrame, joins: pd.Series | None, wi
     return out[columns].sort_values("customer_id").reset_index(drop=True)
 
 
+def joining_rows(parts: pd.DataFrame) -> pd.DataFrame:
+    """`before_after_joining` rows of checks split by customer (engine buckets), concatenated, in the
+    order it gives the whole table's (by customer_id): each member's row depends on their checks
+    alone, and in that order `before_after_summary` adds the same numbers in the same order, bit for
+    bit. The rows of the whole table are returned as they are."""
+    return parts.sort_values("customer_id").reset_index(drop=True)
+
+
 def before_after_summary(per_customer: pd.DataFrame) -> pd.DataFrame:
     """Mean spend and mean purchases per customer before and after joining, with the paired change.
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.checks import as_identified
-from .common import last_full_month_end, positions, row_positions
+from .common import customer_groups, group_names, last_full_month_end, positions, row_positions
 
 
 def _month_number(days: pd.Series) -> np.ndarray:
@@ -53,6 +53,9 @@ class CohortMatrices:
             ["cohort", "customers", *matrix.columns]]
 
 
+CELLS = ["cohort", "since", "customers", "revenue"]
+
+
 def cohort_matrices(transactions: pd.DataFrame, customer_ids: pd.Index | None = None,
                     end: pd.Timestamp | None = None) -> CohortMatrices:
     """Retention matrices by acquisition cohort = calendar month of the customer's first purchase.
@@ -60,7 +63,22 @@ def cohort_matrices(transactions: pd.DataFrame, customer_ids: pd.Index | None = 
     customer_ids restricts the cohorts to those customers (members / non-members). Checks after the last
     full month ending on or before `end` are left out, so that no cell shows a partial month. The first
     cohort also holds every customer who had bought before the data begin (left-censoring): read it with
-    care.
+    care. Computed as `matrices_from_cells(cohort_cells(...))`: the section does the same with the
+    cells of each bucket of a big client's checks.
+    """
+    return matrices_from_cells(cohort_cells(transactions, customer_ids, end))
+
+
+def cohort_cells(transactions: pd.DataFrame, customer_ids: pd.Index | None = None,
+                 end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The cohort matrices' cells with a check, as additive counts and sums: one row per (cohort,
+    since) where cohort = month number of the customer's first purchase (year x 12 + month - 1) and
+    since = months from it; customers = distinct customers with a purchase in that cell, revenue =
+    net amount of its checks. Arguments as `cohort_matrices`.
+
+    A customer's cohort and cells depend on that customer's checks alone, so the cells of checks split
+    by customer (engine buckets) add up to the cells of the whole table: distinct customers of a cell
+    are distinct across the parts, revenue adds. Columns `CELLS`, ordered by cohort and since.
     """
     checks = as_identified(transactions)
     if end is not None:
@@ -73,8 +91,8 @@ def cohort_matrices(transactions: pd.DataFrame, customer_ids: pd.Index | None = 
         checks, code = checks[keep], code[keep]
     purchase = checks["is_purchase"].to_numpy()
     if not purchase.any():
-        empty = pd.DataFrame(index=pd.Index([], name="cohort", dtype=object))
-        return CohortMatrices(empty, empty.copy(), pd.Series(dtype="int64", name="customers"))
+        return pd.DataFrame({"cohort": pd.Series(dtype="int64"), "since": pd.Series(dtype="int64"),
+                             "customers": pd.Series(dtype="int64"), "revenue": pd.Series(dtype="float64")})
     month = _month_number(checks["day"])
     first_month = pd.Series(month[purchase]).groupby(code[purchase]).min()  # by customer code
     cohort_of = np.full(code.max() + 1, -1, dtype="int64")
@@ -84,13 +102,54 @@ def cohort_matrices(transactions: pd.DataFrame, customer_ids: pd.Index | None = 
     keep = (cohort >= 0) & (since >= 0)  # customers who bought; returns before the first purchase dropped
     checks = pd.DataFrame({"code": code[keep], "cohort": cohort[keep], "since": since[keep],
                            "amount": checks["amount"].to_numpy()[keep], "is_purchase": purchase[keep]})
-    last_month = int(month[keep].max())
-    sizes = pd.Series(first_month.to_numpy()).value_counts().sort_index().rename("count")
-    sizes.index.name = "cohort"
-    revenue = checks.groupby(["cohort", "since"])["amount"].sum().unstack(fill_value=0.0)
+    cohorts = pd.Index(np.unique(first_month.to_numpy()), name="cohort")
+    # every kept check lies in a cell of `revenue`, so its cells are the cells with a check
+    revenue = checks.groupby(["cohort", "since"])["amount"].sum()
+    span = range(0, int(checks["since"].max()) + 1)
+    active = _active_customers(checks, cohorts, span).to_numpy()  # rows: cohorts, columns: since
+    cell_cohort, cell_since = (revenue.index.get_level_values(level).to_numpy()
+                               for level in ("cohort", "since"))
+    return pd.DataFrame({"cohort": cell_cohort, "since": cell_since,
+                         "customers": active[cohorts.get_indexer(cell_cohort), cell_since].astype("int64"),
+                         "revenue": revenue.to_numpy()})
+
+
+def group_cohort_cells(transactions: pd.DataFrame, joins: pd.Series | None,
+                       end: pd.Timestamp) -> pd.DataFrame:
+    """`cohort_cells` of each group of `common.customer_groups` (members / non_members on `end`, or
+    all when membership is unknown), with its name in a first column `group`. A customer's group is
+    their own (their join day), so these too add up over checks split by customer."""
+    parts = [cohort_cells(transactions, ids, end).assign(group=group)
+             for group, ids in customer_groups(transactions, joins, end).items()]
+    return pd.concat(parts, ignore_index=True)[["group", *CELLS]]
+
+
+def group_matrices(cells: pd.DataFrame, joins: pd.Series | None) -> dict[str, CohortMatrices]:
+    """{group: `matrices_from_cells`} from `group_cohort_cells` rows (of one table or of its buckets),
+    for every group of the membership rule, empty matrices where a group has no cell."""
+    return {group: matrices_from_cells(cells[(cells["group"] == group).to_numpy()])
+            for group in group_names(joins)}
+
+
+def matrices_from_cells(cells: pd.DataFrame) -> CohortMatrices:
+    """`CohortMatrices` from `cohort_cells` rows, of one table or of parts of it (summed by cell).
+
+    sizes = customers of each cohort in its month 0 (everyone buys in their first month);
+    customers = cell customers / cohort size; revenue = cell revenue / the cohort's month-0 revenue
+    (NaN when that is not positive); cells after the last month with a check are NaN (not observed).
+    """
+    if cells.empty:
+        empty = pd.DataFrame(index=pd.Index([], name="cohort", dtype=object))
+        return CohortMatrices(empty, empty.copy(), pd.Series(dtype="int64", name="customers"))
+    # one row per cell: the parts' counts and sums added (a single part: its own numbers unchanged)
+    cells = cells.groupby(["cohort", "since"])[["customers", "revenue"]].sum()
+    cohort, since = (cells.index.get_level_values(level).to_numpy() for level in ("cohort", "since"))
+    last_month = int((cohort + since).max())
+    sizes = cells["customers"].xs(0, level="since").astype("int64").rename("count")
     span = range(0, last_month - int(sizes.index.min()) + 1)
-    active = _active_customers(checks, sizes.index, span)
-    revenue = revenue.reindex(index=sizes.index, columns=span, fill_value=0.0)
+    active = cells["customers"].unstack(fill_value=0).reindex(index=sizes.index, columns=span, fill_value=0)
+    revenue = cells["revenue"].unstack(fill_value=0.0).reindex(index=sizes.index, columns=span,
+                                                               fill_value=0.0)
     share = active.div(sizes, axis=0).astype("float64")
     relative = revenue.div(revenue[0].where(revenue[0] > 0), axis=0)
     unobserved = np.add.outer(sizes.index.to_numpy(), np.array(list(span))) > last_month

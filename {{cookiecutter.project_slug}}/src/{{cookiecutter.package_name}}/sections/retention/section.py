@@ -2,6 +2,11 @@
 
 Each step is one call from notebooks/30_retention.ipynb; `run` calls the same steps in the same
 order and returns the kpis.json block `retention` as the headline.
+
+Every measure is computed in two parts: a function of checks that returns per-customer rows or counts
+and sums that add up over customers (`Inputs.apply`: once on the client's checks, or bucket by bucket
+for a big client whose checks stay on disk, `engine`), then the step that combines those rows. Both
+kinds of client go through the same two parts, so each measure has one definition.
 """
 
 from __future__ import annotations
@@ -14,27 +19,37 @@ from typing import Any
 import pandas as pd
 
 from ...core.checks import identified_checks
-from ...core.membership import MEMBERS, NON_MEMBERS, join_dates
+from ...core.membership import MEMBERS, NON_MEMBERS
+from ...engine.customers import CustomerChecks, customer_checks
 from ...text.catalogue import Text
 from ..registry import Requirement, Unmet, check
 from ..steps import SectionResult, Step
 from . import plots
-from .activity import monthly_headline, monthly_retention, pooled_monthly_rates, retention_headline
-from .common import customer_groups
-from .joining import before_after_headline, before_after_joining, before_after_summary
-from .matrices import cohort_matrices
+from .activity import (
+    monthly_counts,
+    monthly_headline,
+    monthly_table,
+    pooled_monthly_rates,
+    window_counts,
+    window_headline,
+)
+from .joining import before_after_headline, before_after_joining, before_after_summary, joining_rows
+from .matrices import group_cohort_cells, group_matrices
 from .settings import Settings
 
 KEY = "retention"
 # what the section and its steps need (`registry.check`)
 REQUIRES = (Requirement("transactions", ("customer_id", "date", "amount"), "some_identified"),
             Requirement("transactions", (), "some_members", steps=("before_after",)))
+CHECK_COLUMNS = ["customer_id", "date", "amount"]  # what `core.checks.identified_checks` reads
 
 
 @dataclass(frozen=True)
 class Inputs:
     """Identified checks (`core.checks`), join days (`core.membership.join_dates`; None = membership
-    unknown), the analysed period, the settings and what the steps miss (`REQUIRES`)."""
+    unknown), the analysed period, the settings, what the steps miss (`REQUIRES`) and `source`:
+    where the measures are computed from when it is not `checks` (a big client's checks bucketed by
+    customer, `engine.customers`; `checks` is then empty)."""
 
     checks: pd.DataFrame
     joins: pd.Series | None
@@ -42,15 +57,31 @@ class Inputs:
     end: pd.Timestamp
     settings: Settings
     unmet: Unmet = Unmet()
+    source: CustomerChecks | None = None
+
+    def apply(self, func: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+        """`func` of the identified checks: of `checks`, or of each bucket of `source` in turn, the
+        results concatenated. `func` must be per customer (a customer's rows or counts from their
+        own checks), which is what makes the two the same rows."""
+        if self.source is None or not self.source.out_of_core:
+            return func(self.checks)
+        return self.source.apply(partial(_of_identified, func), CHECK_COLUMNS)
+
+
+def _of_identified(func: Callable[[pd.DataFrame], pd.DataFrame], checks: pd.DataFrame) -> pd.DataFrame:
+    return func(identified_checks(checks))
 
 
 def inputs(ctx: Any) -> Inputs:
-    """The section's inputs from a run context: the checks are converted once, for every step."""
-    transactions, customers = ctx.table("transactions"), ctx.table("customers")
-    unmet = check(REQUIRES, {"transactions": transactions, "customers": customers})
+    """The section's inputs from a run context: the checks are converted once, for every step (a big
+    client's checks stay on disk, `engine`: requirements from the facts recorded when the tables were
+    prepared, the loyalty-card join days bucket by bucket)."""
+    source, customers = customer_checks(ctx), ctx.table("customers")
+    unmet = check(REQUIRES, source.requirement_tables({"customers": customers}))
     start, end = ctx.period
-    return Inputs(identified_checks(transactions), join_dates(customers, transactions), start, end,
-                  Settings.from_config(ctx.config), unmet)
+    checks = identified_checks(pd.DataFrame() if source.out_of_core else source.frame)
+    return Inputs(checks, source.join_dates(customers), start, end, Settings.from_config(ctx.config),
+                  unmet, source)
 
 
 def _skip(step: Step, reason: Text) -> Step:
@@ -70,8 +101,9 @@ def customer_cohorts(inputs: Inputs) -> Step:
         return _skip(step, reason)
     if inputs.joins is None:
         step.skip(f"{KEY}.no_membership")
-    groups = customer_groups(inputs.checks, inputs.joins, inputs.end)
-    results = {group: cohort_matrices(inputs.checks, ids, inputs.end) for group, ids in groups.items()}
+    # the cells of each group's matrices add up over customers: summed over buckets for a big client
+    cells = inputs.apply(partial(group_cohort_cells, joins=inputs.joins, end=inputs.end))
+    results = group_matrices(cells, inputs.joins)
     step.values["matrices"] = results
     for group, matrices in results.items():
         if matrices.sizes.empty:
@@ -104,14 +136,17 @@ def revenue_cohorts(cohorts: Step) -> Step:
     return step
 
 
-def _rates(inputs: Inputs, name: str, value: str, compute: Callable[..., Any]) -> tuple[Step, Any, bool]:
-    """The step `name` with `compute(checks, joins, churn_days, start, end)` kept in values[value] and
-    whether the step is skipped: an unmet requirement computes on no checks (its kpis keys then hold
-    no numbers) and shows its reason."""
+def _rates(inputs: Inputs, name: str, value: str, counts: Callable[..., pd.DataFrame],
+           combine: Callable[[pd.DataFrame], Any]) -> tuple[Step, Any, bool]:
+    """The step `name` with `combine` of the customer counts `counts(checks, joins, churn_days, start,
+    end)` (added up over buckets for a big client) kept in values[value], and whether the step is
+    skipped: an unmet requirement computes on no checks (its kpis keys then hold no numbers) and
+    shows its reason."""
     step = Step(name)
     reason = inputs.unmet.reason(name)
-    checks = inputs.checks if reason is None else inputs.checks.iloc[:0]
-    result = compute(checks, inputs.joins, inputs.settings.churn_days, inputs.start, inputs.end)
+    func = partial(counts, joins=inputs.joins, churn_days=inputs.settings.churn_days, start=inputs.start,
+                   end=inputs.end)
+    result = combine(inputs.apply(func) if reason is None else func(inputs.checks.iloc[:0]))
     step.values[value] = result
     if reason is not None:
         _skip(step, reason)
@@ -120,7 +155,7 @@ def _rates(inputs: Inputs, name: str, value: str, compute: Callable[..., Any]) -
 
 def monthly_rates(inputs: Inputs) -> Step:
     """CRR, churn and reactivation per month and group, with two charts. values: monthly."""
-    step, monthly, skipped = _rates(inputs, "monthly_rates", "monthly", monthly_retention)
+    step, monthly, skipped = _rates(inputs, "monthly_rates", "monthly", monthly_counts, monthly_table)
     days = inputs.settings.churn_days
     if skipped:
         return step
@@ -156,8 +191,9 @@ def group_rates(inputs: Inputs, monthly: Step) -> Step:
 
 def window_rates(inputs: Inputs) -> Step:
     """CRR, churn and reactivation over the headline window (the last full year). values: headline."""
-    step, headline, skipped = _rates(inputs, "window_rates", "headline", retention_headline)
     days = inputs.settings.churn_days
+    step, headline, skipped = _rates(inputs, "window_rates", "headline", window_counts,
+                                     partial(window_headline, churn_days=days))
     if skipped:
         return step
     if headline["crr"] is None:
@@ -184,7 +220,9 @@ def before_after(inputs: Inputs) -> Step:
     step.values.update(summary=None, per_customer=None)
     if (reason := inputs.unmet.reason(step.name)) is not None:
         return _skip(step, reason)
-    per_customer = before_after_joining(inputs.checks, inputs.joins, days, inputs.start, inputs.end)
+    # one row per member, from their own checks: concatenated from the buckets for a big client
+    per_customer = joining_rows(inputs.apply(partial(before_after_joining, joins=inputs.joins,
+                                                     window_days=days, start=inputs.start, end=inputs.end)))
     summary = before_after_summary(per_customer)
     step.values.update(summary=summary, per_customer=per_customer)
     step.table("retention_before_after", summary, f"{KEY}.before_after_table", days=days)
