@@ -11,12 +11,13 @@ are the same: tests compare the two.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.conditions import Facts
@@ -27,6 +28,8 @@ from .budget import Budget
 BUCKETS = "buckets"
 DEFAULT_MIN_CHECKS = 2_000_000
 JOINED = {"customer_id", "joined_program_at"}  # customers columns of the join-date rule
+CHUNK_ROWS = 1_000_000  # checks per part of `CustomerChecks.reduce_checks` out of core
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class CustomerChecks:
     buckets: Path | None = None
     scheduler: str | None = None
     facts: Facts | None = None
+    prepared: Path | None = None  # the prepared checks (all of them) when bucketed
 
     @property
     def out_of_core(self) -> bool:
@@ -55,6 +59,13 @@ class CustomerChecks:
                 return map_buckets_on(client, self.buckets, func, columns)
         return map_buckets(self.buckets, func, columns)
 
+    def reduce_checks(self, func: Callable[[pd.DataFrame], T], columns: list[str] | None = None) -> list[T]:
+        """`func` of every check, anonymous ones included, as parts for the caller to add up: of the
+        table in memory (one part), or of the prepared file `CHUNK_ROWS` rows at a time."""
+        if self.prepared is None:
+            return [func(self.frame)]
+        return [func(chunk) for chunk in check_chunks(self.prepared, columns)]
+
     def requirement_tables(self, tables: Mapping[str, pd.DataFrame | None]) -> Mapping[str, Any]:
         """What `sections.registry.check` reads: `tables` with the checks, or the recorded facts."""
         if self.out_of_core and self.facts is not None:
@@ -69,6 +80,18 @@ class CustomerChecks:
             return None
         days = self.apply(_card_join_days, ["customer_id", "date", "loyalty_card"])
         return days.set_index("customer_id")["joined_program_at"].sort_index()
+
+
+def check_chunks(path: Path, columns: list[str] | None = None,
+                 rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The prepared checks of `path`, `rows` (default `CHUNK_ROWS`) at a time, with the table's own
+    pandas types."""
+    rows = rows or CHUNK_ROWS
+    parquet = pq.ParquetFile(path)
+    types = parquet.schema_arrow.empty_table().to_pandas().dtypes
+    for batch in parquet.iter_batches(batch_size=rows, columns=columns):
+        frame = pa.Table.from_batches([batch]).to_pandas()
+        yield frame.astype(types[list(frame.columns)].to_dict())
 
 
 def _card_join_days(checks: pd.DataFrame) -> pd.DataFrame:
@@ -103,4 +126,5 @@ def customer_checks(ctx: Any) -> CustomerChecks:
         return CustomerChecks(frame=ctx.table("transactions"))
     facts = ctx.preparation().get("requirements")
     return CustomerChecks(buckets=folder, scheduler=(ctx.config.get("run") or {}).get("scheduler"),
-                          facts=None if facts is None else Facts.from_json(facts))
+                          facts=None if facts is None else Facts.from_json(facts),
+                          prepared=Path(ctx.cache_dir) / "transactions.parquet")

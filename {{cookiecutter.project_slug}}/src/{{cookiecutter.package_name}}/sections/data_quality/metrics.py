@@ -7,6 +7,8 @@ this module describes its result.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 # the date column that dates each table's rows
@@ -52,33 +54,71 @@ def rules_table(counts: dict[str, int]) -> pd.DataFrame:
     return table
 
 
+@dataclass(frozen=True)
+class Profile:
+    """A table as this section describes it: rows, columns, first and last date of its main date
+    column (NaT when none), empty cells per column. Profiles of parts of a table add up (``+``), so a
+    big client's checks are described chunk by chunk (`engine.customers.CustomerChecks.reduce_checks`)."""
+
+    rows: int
+    columns: tuple[str, ...]
+    first_date: pd.Timestamp
+    last_date: pd.Timestamp
+    missing: pd.Series
+
+    def __add__(self, other: Profile) -> Profile:
+        firsts = pd.Series([self.first_date, other.first_date], dtype="datetime64[ns]")
+        lasts = pd.Series([self.last_date, other.last_date], dtype="datetime64[ns]")
+        return Profile(self.rows + other.rows, self.columns, firsts.min(), lasts.max(),
+                       self.missing.add(other.missing, fill_value=0).astype("int64")[list(self.columns)])
+
+
+def profile(frame: pd.DataFrame, name: str) -> Profile:
+    """The `Profile` of table `name` given as `frame` (or a part of it)."""
+    dates = frame[MAIN_DATE[name]] if MAIN_DATE[name] in frame else pd.Series(dtype="datetime64[ns]")
+    return Profile(int(len(frame)), tuple(frame.columns), dates.min(), dates.max(),
+                   frame.isna().sum().astype("int64"))
+
+
+def profiles_of(tables: dict[str, pd.DataFrame | None]) -> dict[str, Profile | None]:
+    return {name: None if frame is None else profile(frame, name) for name, frame in tables.items()}
+
+
 def overview(tables: dict[str, pd.DataFrame | None], rows_read: dict[str, int | None]) -> pd.DataFrame:
     """Rows read, rows analysed and date range of every table (missing tables shown as absent)."""
+    return overview_of(profiles_of(tables), rows_read)
+
+
+def overview_of(profiles: dict[str, Profile | None], rows_read: dict[str, int | None]) -> pd.DataFrame:
+    """`overview` from the tables' profiles."""
     records = []
-    for name, frame in tables.items():
-        if frame is None:
+    for name, described in profiles.items():
+        if described is None:
             records.append({"table": name, "rows_read": None, "rows_analysed": None, "columns": None,
                             "first_date": None, "last_date": None, "status": "not provided"})
             continue
-        dates = frame[MAIN_DATE[name]] if MAIN_DATE[name] in frame else pd.Series(dtype="datetime64[ns]")
         records.append({
-            "table": name, "rows_read": rows_read.get(name), "rows_analysed": int(len(frame)),
-            "columns": int(frame.shape[1]), "first_date": dates.min(), "last_date": dates.max(),
-            "status": "ok",
+            "table": name, "rows_read": rows_read.get(name), "rows_analysed": described.rows,
+            "columns": len(described.columns), "first_date": described.first_date,
+            "last_date": described.last_date, "status": "ok",
         })
     return pd.DataFrame(records)
 
 
 def missing_values(tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     """Empty cells per column of every provided table, with their share of the table's rows."""
+    return missing_values_of(profiles_of(tables))
+
+
+def missing_values_of(profiles: dict[str, Profile | None]) -> pd.DataFrame:
+    """`missing_values` from the tables' profiles."""
     records = []
-    for name, frame in tables.items():
-        if frame is None or frame.empty:
+    for name, described in profiles.items():
+        if described is None or described.rows == 0:
             continue
-        missing = frame.isna().sum()
-        for column, count in missing.items():
+        for column, count in described.missing.items():
             records.append({"table": name, "column": column, "missing": int(count),
-                            "share": float(count / len(frame))})
+                            "share": float(count / described.rows)})
     return pd.DataFrame(records, columns=["table", "column", "missing", "share"])
 
 
@@ -104,16 +144,36 @@ def monthly_volume(transactions: pd.DataFrame, gap_ratio: float = 0.5) -> pd.Dat
     A month is flagged as a possible gap in the export when it has fewer than `gap_ratio` × the median
     monthly checks (an empty month always is): gaps usually mean a missing file, not a bad month.
     """
-    month = transactions["date"].dt.to_period("M")
-    grouped = transactions.groupby(month)
-    table = pd.DataFrame({
-        "checks": grouped.size(),
-        "revenue": grouped["amount"].sum(),
-        "customers": grouped["customer_id"].nunique() if "customer_id" in transactions else 0,
-    })
-    full_range = pd.period_range(month.min(), month.max(), freq="M")
+    customers = month_customers(transactions) if "customer_id" in transactions else None
+    return volume_table([month_parts(transactions)], customers, gap_ratio)
+
+
+def month_parts(transactions: pd.DataFrame) -> pd.DataFrame:
+    """Checks and revenue by calendar month of (a part of) the checks: parts add up."""
+    grouped = transactions.groupby(transactions["date"].dt.to_period("M"))
+    return pd.DataFrame({"checks": grouped.size(), "revenue": grouped["amount"].sum()})
+
+
+def month_customers(checks: pd.DataFrame) -> pd.DataFrame:
+    """Distinct customers by calendar month (columns month, customers) of (a part of) the checks;
+    parts over different customers (buckets of `engine.buckets`) add up."""
+    counts = checks.groupby(checks["date"].dt.to_period("M"))["customer_id"].nunique()
+    return counts.rename("customers").rename_axis("month").reset_index()
+
+
+def volume_table(parts: list[pd.DataFrame], customers: pd.DataFrame | None,
+                 gap_ratio: float = 0.5) -> pd.DataFrame:
+    """`monthly_volume` from the parts of `month_parts` and the rows of `month_customers` (of one or
+    several parts; None: no customer ids), summed month by month."""
+    table = parts[0] if len(parts) == 1 else pd.concat(parts).groupby(level=0).sum()
+    if customers is None:
+        table = table.assign(customers=0)
+    else:
+        by_month = customers.groupby("month")["customers"].sum()
+        table = table.assign(customers=by_month.reindex(table.index, fill_value=0))
+    full_range = pd.period_range(table.index.min(), table.index.max(), freq="M")
     table = table.reindex(full_range, fill_value=0)
-    if "customer_id" not in transactions:
+    if customers is None:
         table["customers"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
     table.index.name = "month"
     table["possible_gap"] = table["checks"] < gap_ratio * table["checks"].median()

@@ -6,12 +6,14 @@ order and returns the kpis.json block `data_quality` as the headline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
+import operator
+from dataclasses import dataclass, field
+from functools import partial, reduce
 from typing import Any
 
 import pandas as pd
 
+from ...engine.customers import CustomerChecks, customer_checks
 from ..registry import Requirement, Unmet, check
 from ..steps import SectionResult, Step
 from . import metrics, plots
@@ -25,8 +27,10 @@ REQUIRES = (Requirement("transactions", ("date", "amount"), steps=("monthly_volu
 
 @dataclass(frozen=True)
 class Inputs:
-    """Every table provided (None = not provided), what preparing them recorded (rows read, cleaning
-    counts, rows set aside), the analysed period, the settings and what the steps miss (`REQUIRES`)."""
+    """Every table provided (None = not provided; the checks too when a big client's stay on disk),
+    their profiles (`metrics.Profile`), what preparing them recorded (rows read, cleaning counts, rows
+    set aside), the analysed period, the settings, what the steps miss (`REQUIRES`), and `source`:
+    where the checks are read from (`engine.customers`)."""
 
     tables: dict[str, pd.DataFrame | None]
     prepared: dict[str, Any]
@@ -34,28 +38,48 @@ class Inputs:
     end: pd.Timestamp
     settings: Settings
     unmet: Unmet = Unmet()
+    source: CustomerChecks | None = None
+    profiles: dict[str, metrics.Profile | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.profiles:
+            object.__setattr__(self, "profiles", metrics.profiles_of(self.tables))
+
+    @property
+    def checks(self) -> CustomerChecks:
+        return self.source or CustomerChecks(frame=self.tables["transactions"])
 
 
 def inputs(ctx: Any) -> Inputs:
-    """The section's inputs from a run context."""
-    prepared = ctx.preparation()
-    tables = {name: ctx.table(name) for name in prepared["rows_read"]}
+    """The section's inputs from a run context (a big client's checks described chunk by chunk)."""
+    prepared, source = ctx.preparation(), customer_checks(ctx)
+    tables = {name: source.frame if name == "transactions" else ctx.table(name)
+              for name in prepared["rows_read"]}
+    profiles = metrics.profiles_of(tables)
+    if source.out_of_core:
+        profiles["transactions"] = reduce(operator.add, source.reduce_checks(
+            partial(metrics.profile, name="transactions")))
     start, end = ctx.period
-    return Inputs(tables, prepared, start, end, Settings.from_config(ctx.config), check(REQUIRES, tables))
+    return Inputs(tables, prepared, start, end, Settings.from_config(ctx.config),
+                  check(REQUIRES, source.requirement_tables(tables)), source, profiles)
+
+
+def _customers(checks: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"customers": [checks["customer_id"].nunique()]})
 
 
 def tables_read(inputs: Inputs) -> Step:
     """Rows read and analysed and the dates of every table; the period, checks and customers analysed."""
     step = Step("tables_read")
-    overview = metrics.overview(inputs.tables, inputs.prepared["rows_read"])
-    transactions = inputs.tables["transactions"]
+    overview = metrics.overview_of(inputs.profiles, inputs.prepared["rows_read"])
+    checks = inputs.profiles["transactions"]
     step.values["overview"] = overview
     step.table("quality_inputs", overview, f"{KEY}.inputs_table")
-    if "customer_id" not in transactions or transactions["customer_id"].isna().all():
-        return step.say(f"{KEY}.coverage_checks", start=inputs.start, end=inputs.end,
-                        checks=len(transactions))
-    return step.say(f"{KEY}.coverage", start=inputs.start, end=inputs.end, checks=len(transactions),
-                    customers=transactions["customer_id"].nunique())
+    if "customer_id" not in checks.columns or checks.missing["customer_id"] == checks.rows:
+        return step.say(f"{KEY}.coverage_checks", start=inputs.start, end=inputs.end, checks=checks.rows)
+    customers = int(inputs.checks.apply(_customers, ["customer_id"])["customers"].sum())
+    return step.say(f"{KEY}.coverage", start=inputs.start, end=inputs.end, checks=checks.rows,
+                    customers=customers)
 
 
 def cleaning_rules(inputs: Inputs) -> Step:
@@ -77,7 +101,12 @@ def monthly_volume(inputs: Inputs) -> Step:
     step.values.update(volume=None, gaps=[])
     if (reason := inputs.unmet.reason(step.name)) is not None:
         return step.skip(reason.key, **reason.fields)
-    volume = metrics.monthly_volume(inputs.tables["transactions"], inputs.settings.monthly_gap_ratio)
+    source, columns = inputs.checks, ["date", "amount", "customer_id"]
+    identified = "customer_id" in inputs.profiles["transactions"].columns
+    volume = metrics.volume_table(
+        source.reduce_checks(metrics.month_parts, columns[:2]),
+        source.apply(metrics.month_customers, columns) if identified else None,
+        inputs.settings.monthly_gap_ratio)
     gaps = volume.loc[volume["possible_gap"], "month"].astype(str).tolist()
     step.values.update(volume=volume, gaps=gaps)
     step.chart("quality_monthly_volume", partial(plots.monthly_volume, volume), f"{KEY}.volume_chart")
@@ -99,7 +128,8 @@ def profile_completeness(inputs: Inputs) -> Step:
 def empty_cells(inputs: Inputs) -> Step:
     """Empty cells per column of every provided table."""
     step = Step("empty_cells")
-    return step.table("quality_missing_values", metrics.missing_values(inputs.tables), f"{KEY}.missing_table")
+    return step.table("quality_missing_values", metrics.missing_values_of(inputs.profiles),
+                      f"{KEY}.missing_table")
 
 
 def headline(inputs: Inputs) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""The data-quality section on a big client's checks left on disk (described chunk by chunk, customers
+counted bucket by bucket) gives the headline, sentences and tables of the in-memory section."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.engine import customers
+from {{ cookiecutter.package_name }}.engine.buckets import bucket_folders
+from {{ cookiecutter.package_name }}.ingest.prepare import prepare
+from {{ cookiecutter.package_name }}.sections import data_quality
+from {{ cookiecutter.package_name }}.sections.steps import Say, Skip, Table
+
+
+class Context:
+    """What the section reads of a run context, over a prepared cache; out of core (every client
+    above `engine_min_checks` = 0 checks) it refuses to hand out the checks table."""
+
+    def __init__(self, config, cache, period, out_of_core):
+        self.config = {**config, "run": {**config["run"], "engine_min_checks": 0 if out_of_core else 10**9}}
+        self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
+
+    def table(self, name):
+        assert not (self.out_of_core and name == "transactions"), "the whole checks table was loaded"
+        path = self.cache_dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
+    def preparation(self):
+        return json.loads((self.cache_dir / "prepared.json").read_text(encoding="utf-8"))
+
+
+def items(step):
+    return [(type(item).__name__, getattr(item, "name", None), getattr(item, "text", None),
+             getattr(item, "reason", None)) for item in step.items if isinstance(item, Say | Skip | Table)]
+
+
+@pytest.mark.parametrize("chunk_rows", [1_000_000, 4_000])  # one part, and many parts
+def test_the_section_out_of_core_equals_the_section_in_memory(sample_project, tmp_path, monkeypatch,
+                                                              chunk_rows):
+    project, _ = sample_project
+    config = load_config(project, "demo")
+    prepared = prepare(project, config)
+    cache = tmp_path / "cache"
+    shutil.copytree(prepared.cache_dir, cache, ignore=shutil.ignore_patterns("buckets"))
+    period = tuple(pd.Timestamp(day) for day in prepared.period)
+    monkeypatch.setattr(customers, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 5)
+    memory = data_quality.run(Context(config, cache, period, out_of_core=False))
+    disk = data_quality.run(Context(config, cache, period, out_of_core=True))
+    assert len(bucket_folders(cache / customers.BUCKETS)) == 5
+    assert disk.headline == memory.headline
+    for name, step in memory.steps.items():
+        assert items(disk.steps[name]) == items(step), name
+        for ours, theirs in zip([i for i in disk.steps[name].items if isinstance(i, Table)],
+                                [i for i in step.items if isinstance(i, Table)], strict=True):
+            # revenue by month: a sum of the chunks' sums when there are several
+            pd.testing.assert_frame_equal(ours.frame, theirs.frame, rtol=1e-12)
+        volume = step.values.get("volume")
+        if volume is not None:
+            pd.testing.assert_frame_equal(disk.steps[name].values["volume"], volume, rtol=1e-12)
