@@ -1,12 +1,11 @@
 """The CLV section out of memory: its purchase histories (per-customer summaries, additive counts and
 tracking counts) computed bucket by bucket equal the in-memory ones bit for bit, so the fits, the
-holdout, the tracking, the values and every table are the same; and through `run`, the sample client's
-kpis.json block `clv` and the clv tables equal the in-memory run's."""
+holdout, the tracking, the values and every table are the same (through `run`:
+test_out_of_core_run.py)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -16,7 +15,6 @@ from {{ cookiecutter.package_name }}.core.conditions import Facts, Shape
 from {{ cookiecutter.package_name }}.engine.buckets import write_buckets
 from {{ cookiecutter.package_name }}.engine.budget import Budget
 from {{ cookiecutter.package_name }}.engine.customers import BUCKETS, CustomerChecks
-from {{ cookiecutter.package_name }}.run.runner import run_client
 from {{ cookiecutter.package_name }}.sections import clv
 from {{ cookiecutter.package_name }}.sections.clv.history import histories
 from {{ cookiecutter.package_name }}.synthetic.clv_simulator import simulate_transactions
@@ -83,34 +81,3 @@ def test_the_section_out_of_core_equals_the_section_in_memory(client):
         # the steps on the checks alone (no source given) are the in-memory section itself
         alone = clv.analyse(clv.Inputs(checks, people, settings, period))
         assert json.dumps(alone.headline) == json.dumps(ours.headline)
-
-
-def clv_sheets(bundle) -> list[str]:
-    return [s for s in pd.ExcelFile(bundle / "tables.xlsx").sheet_names if s.startswith("clv")]
-
-
-def test_clv_out_of_core_equals_the_in_memory_run(sample_project, demo_run, tmp_path):
-    source, _ = sample_project
-    in_memory, kpis, _ = demo_run
-    project = tmp_path / "project"
-    shutil.copytree(source, project, ignore=shutil.ignore_patterns("reports", "interim"))
-    client = project / "config" / "clients" / "demo.yaml"
-    client.write_text(client.read_text(encoding="utf-8")
-                      + "\nrun:\n  engine_min_checks: 0\n  memory_limit: 300MiB\n", encoding="utf-8")
-    result = run_client(project, "demo", only=["clv"], progress=False)
-    assert result.status == "complete", result.error
-    out_of_core = json.loads((result.bundle / "kpis.json").read_text(encoding="utf-8"))
-    assert out_of_core["clv"] == kpis["clv"]  # bit for bit: the same summaries in the same order
-    assert kpis["clv"]["mean_clv"] is not None
-    assert list((project / "data").rglob(f"{BUCKETS}/customer_bucket=*"))  # it did go through buckets
-    sheets = clv_sheets(in_memory.bundle)
-    assert {"clv_inputs", "clv_model_fits", "clv_holdout", "clv_by_p_alive"} <= set(sheets)
-    assert clv_sheets(result.bundle) == sheets
-    for table in sheets:
-        pd.testing.assert_frame_equal(pd.read_excel(result.bundle / "tables.xlsx", sheet_name=table),
-                                      pd.read_excel(in_memory.bundle / "tables.xlsx", sheet_name=table))
-    exports = sorted(path.name for path in in_memory.bundle.glob("exports/clv_*.csv"))
-    assert sorted(path.name for path in result.bundle.glob("exports/clv_*.csv")) == exports
-    for name in exports:  # long per-customer lists go to csv files instead of sheets
-        pd.testing.assert_frame_equal(pd.read_csv(result.bundle / "exports" / name),
-                                      pd.read_csv(in_memory.bundle / "exports" / name))

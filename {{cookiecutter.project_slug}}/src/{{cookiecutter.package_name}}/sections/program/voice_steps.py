@@ -44,6 +44,22 @@ def _skipped(inputs: Inputs, name: str, headline: dict[str, Any]) -> Step | None
     return Step(name, values={"headline": headline}).skip(reason.key, **reason.fields)
 
 
+def _nps_answers(inputs: Inputs, name: str, headline: dict[str, Any],
+                 linked: bool = True) -> tuple[Step, pd.DataFrame | None]:
+    """The step `name` (its kpis `headline` null until it computes) and the period's NPS answers
+    (`_linked`); None with the step skipped: the section's reason, no answer, or (`linked`) no answer
+    linked to a customer."""
+    if (skipped := _skipped(inputs, name, headline)) is not None:
+        return skipped, None
+    step = Step(name, values={"headline": headline})
+    answers = _linked(nps_responses(inputs.nps, inputs.surveys), inputs)
+    if answers is None:
+        return step.skip("program.skip.no_nps"), None
+    if linked and answers["customer"].isna().all():
+        return step.skip("program.skip.voice_unlinked"), None
+    return step, answers
+
+
 def _linked(frame: pd.DataFrame | None, inputs: Inputs) -> pd.DataFrame | None:
     """The answers of the period with ``customer`` (the number of their customer, NaN when unlinked);
     None without any answer in the period."""
@@ -66,14 +82,9 @@ def nps_segments(inputs: Inputs) -> Step:
     """NPS and CSAT by RFM segment, membership and its age, tier, region and recency at the answer,
     each with its 95% interval and answers; small groups flagged."""
     head = {"nps": {"by_segment": segment_headline(None)}}
-    if (skipped := _skipped(inputs, "nps_segments", head)) is not None:
-        return skipped
-    step = Step("nps_segments", values={"headline": head})
-    answers = _linked(nps_responses(inputs.nps, inputs.surveys), inputs)
+    step, answers = _nps_answers(inputs, "nps_segments", head)
     if answers is None:
-        return step.skip("program.skip.no_nps")
-    if answers["customer"].isna().all():
-        return step.skip("program.skip.voice_unlinked")
+        return step
     settings = inputs.settings
     described = _profile(inputs, answers)
     table = nps_by_dimension(described, settings.voice_min_answers)
@@ -117,14 +128,9 @@ def nps_outcomes(inputs: Inputs) -> Step:
     """Churn and spend in the window after an NPS answer, promoters vs passives vs detractors matched
     on spend before it, with 95% intervals; the revenue at risk from detractors (`voice_outcomes`)."""
     head = _outcome_nulls()
-    if (skipped := _skipped(inputs, "nps_outcomes", head)) is not None:
-        return skipped
-    step = Step("nps_outcomes", values={"headline": head})
-    answers = _linked(nps_responses(inputs.nps, inputs.surveys), inputs)
+    step, answers = _nps_answers(inputs, "nps_outcomes", head)
     if answers is None:
-        return step.skip("program.skip.no_nps")
-    if answers["customer"].isna().all():
-        return step.skip("program.skip.voice_unlinked")
+        return step
     settings = inputs.settings
     days = settings.voice_churn_days
     purchases = purchases_of(inputs.transactions)
@@ -165,12 +171,9 @@ def nps_outcomes(inputs: Inputs) -> Step:
 def nps_reasons(inputs: Inputs) -> Step:
     """The most frequent reasons of detractors, passives and promoters (only reasons many respondents
     gave, unless ``report.quote_reasons``; `reasons`)."""
-    if (skipped := _skipped(inputs, "nps_reasons", {})) is not None:
-        return skipped
-    step = Step("nps_reasons", values={"headline": {}})
-    answers = _linked(nps_responses(inputs.nps, inputs.surveys), inputs)
+    step, answers = _nps_answers(inputs, "nps_reasons", {}, linked=False)
     if answers is None:
-        return step.skip("program.skip.no_nps")
+        return step
     if "reason" not in answers.columns or normalise(answers["reason"]).isna().all():
         return step.skip("program.skip.no_reasons")
     settings = inputs.settings
