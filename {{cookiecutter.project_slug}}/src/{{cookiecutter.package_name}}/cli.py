@@ -33,6 +33,10 @@ def _project(args: argparse.Namespace) -> Path:
     return project_root(Path(args.project) if args.project else None)
 
 
+CHUNK_ABOVE_CUSTOMERS = 1_000_000  # sample-data generates in blocks above this many customers
+CHUNK_CUSTOMERS = 500_000  # customers per block (synthetic/chunked.py): a few GB at most
+
+
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from . import synthetic
 
@@ -41,7 +45,10 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     customers = args.customers
     if args.transactions:
         customers = synthetic.scale_for_transactions(args.transactions)
-    truth = synthetic.generate(out, n_customers=customers, seed=args.seed, dirt=args.dirt)
+    # big clients (issue #17): above a million customers simulate in blocks, so memory stays bounded
+    chunk = CHUNK_CUSTOMERS if customers > CHUNK_ABOVE_CUSTOMERS and not args.dirt else None
+    truth = synthetic.generate(out, n_customers=customers, seed=args.seed, dirt=args.dirt,
+                               chunk_customers=chunk)
     rows = truth.get("realised", truth).get("rows", {})
     print(f"sample data for {args.client!r} written to {out}")
     for name, count in rows.items():

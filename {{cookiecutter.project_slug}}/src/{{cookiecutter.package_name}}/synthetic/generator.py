@@ -81,6 +81,8 @@ Time runs in days from ``start`` (day 0) to ``end`` (day ``D - 1``). Day-level i
   The points ledger, NPS, surveys and campaigns never refer to dirt rows.
 
 truth.json: see truth.py (the parameters planted and the values realised, documented there).
+Big clients: ``chunk_customers=k`` simulates and writes the customers in blocks of k with bounded
+memory (chunked.py documents what differs; chunk_truth.py recombines the realised truth).
 Module layout: params (defaults), timeline (the calendar), simulate (customers and checks), points,
 contacts, surveys (NPS and surveys), dirt, writers (the files), truth.
 """
@@ -97,6 +99,7 @@ from typing import Any
 import numpy as np
 
 from .campaign_effects import write_campaign_effects
+from .chunked import generate_chunked
 from .contacts import blank_contacts, make_contacts
 from .dirt import make_dirt, no_dirt
 from .params import DEFAULT_PARAMS, merge
@@ -137,6 +140,9 @@ class Scenario:
     today: str | None = None
     params: Mapping[str, Any] | None = None
     lines: bool = False  # transactions.csv as receipt lines (synthetic/lines.py): the same checks
+    # simulate and write the customers in blocks of this many (chunked.py: bounded memory for big
+    # clients, other random draws); None = all at once, as always
+    chunk_customers: int | None = None
 
 
 def generate(out_dir: Path, scenario: Scenario | None = None, **fields: Any) -> dict:
@@ -148,6 +154,8 @@ def generate(out_dir: Path, scenario: Scenario | None = None, **fields: Any) -> 
     scenario = dataclasses.replace(scenario or Scenario(), **fields)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if scenario.chunk_customers is not None:
+        return generate_chunked(out_dir, scenario, GENERATOR)
     sim = _simulate(scenario)
     cust, cal = sim.cust, sim.cal
     lines = None

@@ -102,15 +102,9 @@ def _reasons(score: np.ndarray, p: dict, rng: np.random.Generator) -> np.ndarray
     return out
 
 
-def voice_truth(sim: object, days: int = VOICE_CHURN_DAYS) -> dict:
-    """truth.json ``realised.voice``: what the voice steps must recover from the written data.
-
-    Answers kept: identified NPS answers with day + days <= the last day; each customer's last kept
-    answer (the lowest score on one day). churned = no clean identified check with a positive amount on
-    days (day, day + days]. ``churn_after`` {promoters, passives, detractors}: share churned (raw);
-    ``churn_gap`` = detractors - promoters; ``answers`` per category; ``reasons`` {category: {reason:
-    share of the category's answers with a reason}} over every nps.csv row, reasons lower-cased, each
-    free-text comment counted as its own reason; ``free_text`` = the number of such comments."""
+def last_answers_bought(sim: object, days: int = VOICE_CHURN_DAYS) -> tuple[np.ndarray, np.ndarray]:
+    """Each answering customer's last kept NPS score (`voice_truth`'s answers kept) and whether they
+    bought (a clean identified check with a positive amount) on days (day, day + days]."""
     nps, ch, n_days = sim.nps, sim.checks, sim.cal.n_days
     keep = (nps["cust"] >= 0) & (nps["day"] + days <= n_days - 1)
     cust, day, score = nps["cust"][keep], nps["day"][keep], nps["score"][keep]
@@ -123,7 +117,20 @@ def voice_truth(sim: object, days: int = VOICE_CHURN_DAYS) -> dict:
     who, when = ch["cust"][buy], ch["day"][buy]
     after = answered[who]
     hit = (after >= 0) & (when > after) & (when <= after + days)
-    bought = (np.bincount(who[hit], minlength=sim.cust["n"]) > 0)[cust]
+    return score, (np.bincount(who[hit], minlength=sim.cust["n"]) > 0)[cust]
+
+
+def voice_truth(sim: object, days: int = VOICE_CHURN_DAYS) -> dict:
+    """truth.json ``realised.voice``: what the voice steps must recover from the written data.
+
+    Answers kept: identified NPS answers with day + days <= the last day; each customer's last kept
+    answer (the lowest score on one day). churned = no clean identified check with a positive amount on
+    days (day, day + days]. ``churn_after`` {promoters, passives, detractors}: share churned (raw);
+    ``churn_gap`` = detractors - promoters; ``answers`` per category; ``reasons`` {category: {reason:
+    share of the category's answers with a reason}} over every nps.csv row, reasons lower-cased, each
+    free-text comment counted as its own reason; ``free_text`` = the number of such comments."""
+    nps = sim.nps
+    score, bought = last_answers_bought(sim, days)
     category = category_of(score)
     churn = {cat: float(np.mean(~bought[category == k])) if (category == k).any() else None
              for k, cat in enumerate(CATEGORIES)}

@@ -305,6 +305,14 @@ def _realised_retention(ch: dict, cust: dict, cal: Calendar,
     each month's start boundary. Only months whose start boundary is churn_days after the window
     start count (the history warm-up).
     """
+    return retention_from_counts(retention_counts(ch, cust, cal, churn_days))
+
+
+def retention_counts(ch: dict, cust: dict, cal: Calendar, churn_days: int = RETENTION_CHURN_DAYS) -> dict:
+    """The customer counts behind `_realised_retention` (they add up over disjoint sets of customers,
+    which is how the chunked generator combines its blocks): ``whole`` {start, retained, end,
+    churned_at_start, reactivated} over the 12 months and ``monthly`` {all|members|non_members: the
+    same summed over the months}, plus the window's boundaries (None when it is too short)."""
     buy = (ch["cust"] >= 0) & (ch["kop"] > 0)
     who, day = ch["cust"][buy], ch["day"][buy]
     member, join_day = cust["member"], cust["join_day"]
@@ -327,18 +335,12 @@ def _realised_retention(ch: dict, cust: dict, cal: Calendar,
     month_ends = pd.date_range(cal.start, cal.end, freq="ME")  # the last full month ends by `end`
     bounds = [b for b in ((m - cal.start).days for m in month_ends[-13:]) if b >= churn_days]
     everyone = np.ones(cust["n"], dtype=bool)
-    out: dict = {"churn_days": churn_days}
+    out: dict = {"churn_days": churn_days, "bounds": None}
     if len(bounds) < 2:
-        return {**out, "crr": None, "churn_rate": None, "reactivation_rate": None, "monthly": None}
-    whole = rates(bounds[0], bounds[-1], everyone)
-    retained, start = whole["retained"], whole["start"]
-    out.update({
-        "window": {"start": cal.iso_day(bounds[0] + 1), "end": cal.iso_day(bounds[-1])},
-        "start_customers": start, "end_customers": whole["end"], "new_customers": whole["end"] - retained,
-        "crr": _share(retained, start), "churn_rate": _share(start - retained, start),
-        "reactivation_rate": _share(whole["reactivated"], whole["churned_at_start"]),
-    })
-    pooled = {}
+        return out
+    out["bounds"] = (cal.iso_day(bounds[0] + 1), cal.iso_day(bounds[-1]), len(bounds) - 1)
+    out["whole"] = rates(bounds[0], bounds[-1], everyone)
+    monthly = {}
     for group in ("all", "members", "non_members"):
         totals = dict.fromkeys(("start", "retained", "churned_at_start", "reactivated"), 0)
         for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
@@ -347,8 +349,28 @@ def _realised_retention(ch: dict, cust: dict, cal: Calendar,
             month = rates(b0, b1, mask)
             for key in totals:
                 totals[key] += month[key]
-        pooled[group] = {"crr": _share(totals["retained"], totals["start"]),
-                         "churn_rate": _share(totals["start"] - totals["retained"], totals["start"]),
-                         "reactivation_rate": _share(totals["reactivated"], totals["churned_at_start"])}
-    out["monthly"] = {"months": len(bounds) - 1, **pooled}
+        monthly[group] = totals
+    out["monthly"] = monthly
+    return out
+
+
+def retention_from_counts(counts: dict) -> dict:
+    """``realised.retention`` from `retention_counts` (of one population or summed over blocks)."""
+    out: dict = {"churn_days": counts["churn_days"]}
+    if counts["bounds"] is None:
+        return {**out, "crr": None, "churn_rate": None, "reactivation_rate": None, "monthly": None}
+    first, last, months = counts["bounds"]
+    whole = counts["whole"]
+    retained, start = whole["retained"], whole["start"]
+    out.update({
+        "window": {"start": first, "end": last},
+        "start_customers": start, "end_customers": whole["end"], "new_customers": whole["end"] - retained,
+        "crr": _share(retained, start), "churn_rate": _share(start - retained, start),
+        "reactivation_rate": _share(whole["reactivated"], whole["churned_at_start"]),
+    })
+    pooled = {group: {"crr": _share(t["retained"], t["start"]),
+                      "churn_rate": _share(t["start"] - t["retained"], t["start"]),
+                      "reactivation_rate": _share(t["reactivated"], t["churned_at_start"])}
+              for group, t in counts["monthly"].items()}
+    out["monthly"] = {"months": months, **pooled}
     return out
