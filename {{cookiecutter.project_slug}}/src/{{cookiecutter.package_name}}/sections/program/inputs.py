@@ -9,7 +9,7 @@ months do not dilute member KPIs; NPS and surveys over the period. The launch da
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -50,6 +50,10 @@ class Numbered:
     tables: Tables
     labels: pd.Index | None
     joins: pd.Series | None
+    # RFM segments by (snapshot day, bins), scored once: the voice steps ask for the same months again
+    # (NPS, CSAT, motives; the period and the one `compare_months` earlier) and each scoring reads
+    # every check (`voice.rfm_at_answers`)
+    segments: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

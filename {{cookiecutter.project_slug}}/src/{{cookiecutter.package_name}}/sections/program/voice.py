@@ -92,20 +92,26 @@ def last_purchase(answers: pd.DataFrame, purchases: pd.DataFrame) -> pd.Series:
     return out
 
 
-def rfm_at_answers(answers: pd.DataFrame, transactions: pd.DataFrame, bins: int) -> pd.Series:
+def rfm_at_answers(answers: pd.DataFrame, transactions: pd.DataFrame, bins: int,
+                   memo: dict | None = None) -> pd.Series:
     """The RFM segment of each linked answer's customer at the end of the day before the answer's
-    month (one scoring per month with answers); NOT_YET without a purchase by then."""
+    month (one scoring per month with answers); NOT_YET without a purchase by then. `memo`: segments
+    already scored on these `transactions`, by (snapshot, bins), kept for the next call."""
     out = pd.Series(pd.NA, index=answers.index, dtype=object)
     linked = answers.loc[answers["customer"].notna()]
     if linked.empty or "customer_id" not in transactions.columns:
         return out
-    checks = identified_checks(transactions)
+    memo = {} if memo is None else memo
+    checks = None
     month = month_start(linked["day"])
     for start in month.dropna().unique():
         snapshot = pd.Timestamp(start) - pd.Timedelta(days=1)
-        scored = rfm_segments(checks, snapshot, bins)
-        segment = pd.Series(scored["segment"].astype(object).to_numpy(),
-                            index=scored["customer_id"].astype("string").to_numpy())
+        if (snapshot, bins) not in memo:
+            checks = identified_checks(transactions) if checks is None else checks
+            scored = rfm_segments(checks, snapshot, bins)
+            memo[snapshot, bins] = pd.Series(scored["segment"].astype(object).to_numpy(),
+                                             index=scored["customer_id"].astype("string").to_numpy())
+        segment = memo[snapshot, bins]
         these = linked.loc[month == start]
         keys = these["customer"].astype(float).astype("string")
         out.loc[these.index] = segment.reindex(keys.to_numpy()).fillna(NOT_YET).to_numpy()
@@ -125,14 +131,15 @@ def _from_customers(answers: pd.DataFrame, customers: pd.DataFrame | None, colum
 
 
 def profile(answers: pd.DataFrame, transactions: pd.DataFrame, customers: pd.DataFrame | None,
-            joins: pd.Series | None, bins: int, purchases: pd.DataFrame | None = None) -> pd.DataFrame:
+            joins: pd.Series | None, bins: int, memo: dict | None = None) -> pd.DataFrame:
     """`answers` (with ``customer``: the number of its customer, NaN when unlinked) and a column per
-    dimension (module docstring) that its inputs allow; NaN for unlinked answers."""
+    dimension (module docstring) that its inputs allow; NaN for unlinked answers (`memo`: see
+    `rfm_at_answers`)."""
     out = answers.assign(day=answers["date"].dt.normalize().astype("datetime64[ns]"))
     linked = out["customer"].notna()
-    purchases = purchases_of(transactions) if purchases is None else purchases
+    purchases = purchases_of(transactions)
     if "customer_id" in transactions.columns:
-        out["rfm_segment"] = rfm_at_answers(out, transactions, bins)
+        out["rfm_segment"] = rfm_at_answers(out, transactions, bins, memo)
         last = last_purchase(out, purchases)
         days = (out["day"] - last).dt.days
         out["recency"] = _bins(days, RECENCY, NO_PURCHASE).where(linked)

@@ -72,7 +72,8 @@ def _linked(frame: pd.DataFrame | None, inputs: Inputs) -> pd.DataFrame | None:
 
 
 def _profile(inputs: Inputs, answers: pd.DataFrame) -> pd.DataFrame:
-    return profile(answers, inputs.transactions, inputs.customers, inputs.joins, inputs.settings.rfm_bins)
+    return profile(answers, inputs.transactions, inputs.customers, inputs.joins, inputs.settings.rfm_bins,
+                   inputs.numbered.segments)
 
 
 # ------------------------------------------------------------------------------------ by segment
