@@ -5,6 +5,9 @@ For each size (checks, e.g. 10k, 100k, 1M, 10M) it writes a sample client of abo
 notebooks), then times, --repeats times, `runner.run_client` from the raw files (the cache removed
 first): reading and cleaning (`prepare`, while the first kernel starts), every notebook with papermill
 (side by side in the configured number of kernels; `--kernels 1` for one after the other), the report.
+Above `run.engine_min_checks` (2M) checks the run goes out of core (issue #17): the "buckets" step is the
+checks bucketed by customer, and the table ends with the issue's targets (1M <= 15 s; 10M <= 2 min and
+2 GiB; 100M <= 20 min and 8 GiB) beside the measured total and peak.
 Seconds per notebook come from the bundle's manifest.json. Peak memory is the peak of the summed RSS of
 this process and all its children (kernels, Chromium), sampled every 0.2 s, overall, per step and per
 notebook (while it ran; notebooks that overlap share their samples).
@@ -13,6 +16,7 @@ prepared checks (bench_clv.compare_summaries).
 
     python benchmarks/bench_scale.py [--sizes 10k,100k,1M] [--repeats 1] [--keep DIR]
     python benchmarks/bench_scale.py --sizes 10k,100k,1M,10M     # 10M: several GB of RAM, minutes
+    python benchmarks/bench_scale.py --sizes 100M --keep /tmp/bench --reuse   # data made once (~11 min)
 
 Run it on an otherwise idle machine (or under `nice`, and say the machine was shared).
 """
@@ -39,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import psutil  # noqa: E402
 
 from {{ cookiecutter.package_name }} import synthetic  # noqa: E402
+from {{ cookiecutter.package_name }}.cli import CHUNK_ABOVE_CUSTOMERS, CHUNK_CUSTOMERS  # noqa: E402
 from {{ cookiecutter.package_name }}.config import load_config  # noqa: E402
 from {{ cookiecutter.package_name }}.ingest.prepare import cache_dir_for, prepare  # noqa: E402
 from {{ cookiecutter.package_name }}.run.runner import run_client  # noqa: E402
@@ -48,6 +53,8 @@ CLIENT = "demo"
 UNITS = {"k": 1_000, "m": 1_000_000}
 SAMPLE_SECONDS = 0.2
 GIB = 1024 ** 3
+LIFETIMES_MAX_CHECKS = 2_000_000  # the comparison loads every check: only below the engine's threshold
+TARGETS = {1_000_000: (15, None), 10_000_000: (120, 2.0), 100_000_000: (1200, 8.0)}  # s, GiB (#17)
 
 
 def parse_size(text: str) -> int:
@@ -128,23 +135,39 @@ class TreeMemory:
         self.mark()
 
 
-def scratch_project(folder: Path, n_checks: int, seed: int) -> dict[str, Any]:
-    """A project in `folder`: this project's config and notebooks, demo data of about `n_checks` checks."""
+def scratch_project(folder: Path, n_checks: int, seed: int, reuse: bool = False) -> dict[str, Any]:
+    """A project in `folder`: this project's config and notebooks, demo data of about `n_checks` checks
+    (in blocks above a million customers, as `sample-data` makes them). With `reuse`, data already
+    there for the same size and seed is kept (the config and notebooks are copied again)."""
+    customers = synthetic.scale_for_transactions(n_checks)
+    raw = folder / "data" / "raw" / CLIENT
+    made = folder / "bench.json"
+    if reuse and made.is_file() and (raw / "truth.json").is_file():
+        info = json.loads(made.read_text(encoding="utf-8"))
+        if info.get("customers") == customers and info.get("seed") == seed:
+            for part in ("config", "notebooks"):
+                shutil.rmtree(folder / part, ignore_errors=True)
+                shutil.copytree(PROJECT / part, folder / part)
+            return {**info, "reused": True}
+    shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(PROJECT / "config", folder / "config")
     shutil.copytree(PROJECT / "notebooks", folder / "notebooks")
-    customers = synthetic.scale_for_transactions(n_checks)
     began = time.perf_counter()
-    truth = synthetic.generate(folder / "data" / "raw" / CLIENT, n_customers=customers, seed=seed)
+    chunk = CHUNK_CUSTOMERS if customers > CHUNK_ABOVE_CUSTOMERS else None
+    truth = synthetic.generate(raw, n_customers=customers, seed=seed, chunk_customers=chunk)
     rows = truth.get("realised", truth).get("rows", {})
-    return {"customers": customers, "checks": rows.get("transactions"),
+    info = {"customers": customers, "checks": rows.get("transactions"), "seed": seed,
             "generate_seconds": time.perf_counter() - began}
+    made.write_text(json.dumps(info), encoding="utf-8")
+    return info
 
 
 def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None) -> dict[str, Any]:
     """The whole pipeline as a consultant runs it, from raw files (the cache is removed first, so the
     inputs are parsed again, while the first kernel starts); seconds and peaks per step.
 
-    Steps: "prepare" (start to the bundle's staging folder: config, reading, cleaning, caching),
+    Steps: "prepare" (config, reading, cleaning, caching), "buckets" (the checks bucketed by customer,
+    out of core only; with the kernels' start up to the bundle's staging folder),
     each notebook (its own seconds from the manifest, kernel start included; with two kernels
     notebooks overlap, so their sum exceeds "notebooks"), "notebooks" (wall time of all of them),
     "report" (HTML, workbook, PDF) and "total" (the whole `run_client` call).
@@ -156,7 +179,10 @@ def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None
 
         def on_event(kind: str, details: dict[str, Any]) -> None:
             now = time.perf_counter()
-            if kind == "staging":
+            if kind == "prepared":
+                marks["prepared"] = now
+                memory.enter("buckets")
+            elif kind == "staging":
                 marks["staging"] = now
                 memory.enter("notebooks")
             elif kind == "notebook":
@@ -177,7 +203,8 @@ def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None
     manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
     notebooks = {nb["notebook"]: nb["seconds"] for nb in manifest["notebooks"]}
     run = {
-        "prepare": marks["staging"] - began,
+        "prepare": marks["prepared"] - began,
+        "buckets": marks["staging"] - marks["prepared"],
         **notebooks,
         "notebooks": marks["report"] - marks["staging"],
         "report": ended - marks["report"],
@@ -256,6 +283,25 @@ def print_table(results: dict[str, dict[str, Any]], repeats: int) -> None:
         info, ratio = result["data"], result["summary"]
         print(f"| {size} | {info['checks']:,} | {info['customers']:,} | {info['generate_seconds']:.1f} "
               f"| {ratio['ours']:.2f} | {ratio['lifetimes']:.2f} | {ratio['ratio']:.3f} | {ratio['same']} |")
+    print_targets(results)
+
+
+def print_targets(results: dict[str, dict[str, Any]]) -> None:
+    """The issue's targets (#17) beside the measured whole run, for the sizes that have one."""
+    rows = []
+    for size, result in results.items():
+        target = TARGETS.get(parse_size(size))
+        if target is None:
+            continue
+        seconds, peak = result["median"]["seconds"]["total"], result["median"]["peak_bytes"]["total"] / GIB
+        limit_s, limit_gib = target
+        met = seconds <= limit_s and (limit_gib is None or peak <= limit_gib)
+        rows.append(f"| {size} | {seconds:.1f} | {limit_s} | {peak:.2f} | "
+                    f"{'' if limit_gib is None else limit_gib} | {'yes' if met else 'no'} |")
+    if rows:
+        print("\n| size | total s | target s | peak GiB | target GiB | met |")
+        print("|---|---:|---:|---:|---:|---|")
+        print("\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -268,6 +314,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="kernels side by side (default: the config's run.kernels, auto)")
     parser.add_argument("--no-lifetimes", action="store_true", help="skip the lifetimes comparison")
     parser.add_argument("--keep", metavar="DIR", help="keep the scratch projects in DIR (default: temporary)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: use the data already in DIR for a size instead of generating it")
     parser.add_argument("--json", metavar="FILE", help="also write every run's numbers to FILE")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -280,10 +328,10 @@ def main(argv: list[str] | None = None) -> None:
         for n in sizes:
             label = size_label(n)
             project = base / f"project-{label}"
-            shutil.rmtree(project, ignore_errors=True)
-            info = scratch_project(project, n, args.seed)
+            info = scratch_project(project, n, args.seed, reuse=args.reuse and bool(args.keep))
             print(f"{label}: {info['checks']:,} checks of {info['customers']:,} customers "
-                  f"(generated in {info['generate_seconds']:.1f} s)", flush=True)
+                  f"({'reused, ' if info.get('reused') else ''}generated in "
+                  f"{info['generate_seconds']:.1f} s)", flush=True)
             runs = []
             for repeat in range(args.repeats):
                 run = one_run(project, keep_bundle=bool(args.keep), kernels=args.kernels)
@@ -292,8 +340,9 @@ def main(argv: list[str] | None = None) -> None:
                       f"peak {run['peak_bytes']['total'] / GIB:.2f} GiB  "
                       + " ".join(f"{k}={v:.1f}" for k, v in run["seconds"].items() if k != "total"),
                       flush=True)
+            skip = args.no_lifetimes or (info["checks"] or 0) > LIFETIMES_MAX_CHECKS
             ratio = ({"ours": float("nan"), "lifetimes": float("nan"), "ratio": float("nan"),
-                      "same": None} if args.no_lifetimes else summary_ratio(project, args.repeats))
+                      "same": None} if skip else summary_ratio(project, args.repeats))
             results[label] = {"data": info, "runs": runs, "median": median_runs(runs), "summary": ratio}
             if not args.keep:
                 shutil.rmtree(project, ignore_errors=True)

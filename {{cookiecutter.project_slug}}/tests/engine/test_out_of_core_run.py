@@ -1,51 +1,15 @@
-"""Through `run`: the sample client run once with every out-of-core section computed out of memory (its
-checks described chunk by chunk and bucketed by customer into several buckets, under a memory limit far
-below what the whole run would take in memory: one kernel, DuckDB within 150 MiB) writes the same
-kpis.json blocks and the same tables as the in-memory run (the `demo_run` fixture)."""
+"""Through `run`: the sample client with every out-of-core section computed out of memory (`runs`,
+conftest.py) writes the same kpis.json blocks and the same tables as the in-memory run (`demo_run`)."""
 
 from __future__ import annotations
 
-import json
-import shutil
-from types import SimpleNamespace
-
 import pandas as pd
-import pytest
 
-from {{ cookiecutter.package_name }}.engine import buckets
-from {{ cookiecutter.package_name }}.engine.customers import BUCKETS
-from {{ cookiecutter.package_name }}.run.runner import run_client
+from .bundles import sheet
 
-SECTIONS = ["data_quality", "rfm", "retention", "clv"]
-BUCKET_COUNT = 5  # the sample's checks would make one bucket: several, so that parts are combined
 RETENTION = {"cohorts_customers_members", "cohorts_customers_non_members", "cohorts_revenue_members",
              "cohorts_revenue_non_members", "retention_monthly", "retention_by_group",
              "retention_before_after"}
-
-
-@pytest.fixture(scope="module")
-def runs(sample_project, demo_run, tmp_path_factory):
-    source, _ = sample_project
-    in_memory, kpis, _ = demo_run
-    project = tmp_path_factory.mktemp("out_of_core") / "project"
-    shutil.copytree(source, project, ignore=shutil.ignore_patterns("reports", "interim"))
-    client = project / "config" / "clients" / "demo.yaml"
-    client.write_text(client.read_text(encoding="utf-8")
-                      + "\nrun:\n  engine_min_checks: 0\n  memory_limit: 300MiB\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        # the runner buckets the checks in this process; the sections' kernel reuses those buckets
-        patch.setattr(buckets, "bucket_count", lambda checks, rows_per_bucket=0: BUCKET_COUNT)
-        result = run_client(project, "demo", only=SECTIONS, progress=False)
-    assert result.status == "complete", result.error
-    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["parameters"]["run"]["memory_limit"] == "300MiB"
-    assert len(list((project / "data").rglob(f"{BUCKETS}/customer_bucket=*"))) == BUCKET_COUNT
-    return SimpleNamespace(bundle=result.bundle, memory_bundle=in_memory.bundle, memory=kpis,
-                           kpis=json.loads((result.bundle / "kpis.json").read_text(encoding="utf-8")))
-
-
-def sheet(bundle, name):
-    return pd.read_excel(bundle / "tables.xlsx", sheet_name=name)
 
 
 def test_data_quality_and_rfm_equal_the_in_memory_run(runs):

@@ -200,7 +200,8 @@ def run_client(project_dir: Path, client: str, only: Sequence[str] | None = None
     Raises ConfigError / DataError before anything is written when the config or an input is bad,
     UnknownSection for an unknown `only`. `on_event(kind, details)`, if given, is told when each step
     starts and ends, so that a supervisor (the batch) can show progress and enforce its own time
-    limits: ("staging", {run_id, staging}), ("notebook", {notebook, index, total}),
+    limits: ("prepared", {reused, checks}), ("bucketed", {}) when the checks are bucketed by customer
+    (engine), ("staging", {run_id, staging}), ("notebook", {notebook, index, total}),
     ("notebook_done", {notebook, status, seconds, error}), ("report", {}). `kernels`: run the
     notebooks in that many kernels side by side (default: config `run.kernels`, see `kernel_count`);
     the notebooks are independent of each other, and the first kernel starts and imports the analysis
@@ -236,8 +237,10 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
         log(f"[{client}] inputs "
             f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
         checks = (prepared.lines or {}).get("checks") or prepared.rows_read.get("transactions")
+        emit("prepared", {"reused": prepared.reused, "checks": checks})
         if bucketed(config, prepared.cache_dir) is not None:
             log(f"[{client}] checks bucketed by customer: per-customer bases computed out of memory")
+            emit("bucketed", {})
         count = options.kernels or kernel_count(config, checks, len(sections))
         shared = [first] + [SharedKernel(kernel, enabled=share, cwd=cwd) for _ in range(count - 1)]
         warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]
