@@ -8,6 +8,12 @@ risk) and `reasons` (reasons and motives), its steps in `voice_steps`. `section`
 (``program.reach(inputs)``, ...), `headline` (the kpis.json block) and `run`; `texts` every text,
 `plots` the charts, `frame` the section's tiles, findings and methodology.
 
+Where the checks are read (`source`): every KPI that reads checks is a part that adds up over checks
+(`totals`: sums by day and buyer group, anonymous checks included) or over customers (`parts`:
+per-customer rows and distinct-customer counts) and a combining step. In memory each part runs once on
+the whole table; a big client's checks stay on disk (`engine`): the sums chunk by chunk, the
+per-customer parts bucket by bucket, together in one pass.
+
 Conventions
 -----------
 * Dates are compared by calendar day: a customer who joined on day D is a member on day D.

@@ -15,14 +15,14 @@ from typing import Any
 import pandas as pd
 
 from ...core.membership import join_dates
+from ...engine.customers import CustomerChecks
 from ..registry import Requirement, Unmet, check
-from .dates import between, end_exclusive, resolve_period
-from .groups import classify_checks, integer_ids, numbered_joins
+from .dates import end_exclusive, resolve_period
+from .groups import integer_ids, numbered_joins
 from .settings import Settings
+from .source import Source, checks_labels, number_ids, respondent_numbers
+from .totals import window as window_sums
 
-# the columns of the checks that the program KPIs read (the others are not copied)
-CHECK_COLUMNS = ("date", "amount", "customer_id", "items", "loyalty_card", "points_earned", "store_id",
-                 "region")
 # what the section and its steps need (`registry.check`): checks for everything; identified checks
 # and a known membership for the member KPIs
 MEMBER_STEPS = ("reach", "member_share", "unsubscribes", "tiers")
@@ -45,25 +45,24 @@ class Tables:
 class Numbered:
     """The tables with the customer ids of transactions and customers replaced by numbers
     (`groups.integer_ids`; `labels`: the ids in number order) and the join day of every member
-    (`core.membership.join_dates`) keyed by those numbers. Survey answers keep their own ids."""
+    (`core.membership.join_dates`) keyed by those numbers. Survey answers keep their own ids.
+    `source`: where the KPIs read the checks (`source.Source`: the numbered table, or a big client's
+    checks on disk, whose `tables.transactions` then holds no rows)."""
 
     tables: Tables
     labels: pd.Index | None
     joins: pd.Series | None
-    # RFM segments by (snapshot day, bins), scored once: the voice steps ask for the same months again
-    # (NPS, CSAT, motives; the period and the one `compare_months` earlier) and each scoring reads
-    # every check (`voice.rfm_at_answers`)
-    segments: dict = field(default_factory=dict, compare=False, repr=False)
+    source: Source = field(compare=False, repr=False, default=None)
 
 
 @dataclass(frozen=True)
 class Inputs:
     """Everything the steps read. start / end: the analysed period (days); joins: members joined by
     the period end (None: membership unknown); respondent_joins: the same keyed by the survey answers'
-    ids; launch: the program's launch day; checks: the period's checks with their buyer group
-    (`classify_checks`); program_checks: those of the program window; full: False to compute the
-    headline numbers only (the monthly tables, charts and sentences are left out); unmet: what the
-    section and its steps miss (`REQUIRES`)."""
+    ids; launch: the program's launch day; window_start: the first day of the program window (member
+    shares, checks and accrual are over [window_start, end]); full: False to compute the headline
+    numbers only (the monthly tables, charts and sentences are left out); unmet: what the section and
+    its steps miss (`REQUIRES`)."""
 
     numbered: Numbered
     settings: Settings
@@ -72,8 +71,7 @@ class Inputs:
     joins: pd.Series | None
     respondent_joins: pd.Series | None
     launch: pd.Timestamp | None
-    checks: pd.DataFrame
-    program_checks: pd.DataFrame
+    window_start: pd.Timestamp
     full: bool = True
     language: str = "en"
     currency: str = ""
@@ -85,13 +83,12 @@ class Inputs:
     points = property(lambda self: self.numbered.tables.points)
     nps = property(lambda self: self.numbered.tables.nps)
     surveys = property(lambda self: self.numbered.tables.surveys)
+    source = property(lambda self: self.numbered.source)
 
-
-def rows(frame: pd.DataFrame, keep: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
-    """frame.loc[keep, columns], without copying the rows when `keep` keeps all of them."""
-    if bool(keep.all()):
-        return frame if columns is None else frame[columns]
-    return frame.loc[keep] if columns is None else frame.loc[keep, columns]
+    def sums(self, first: pd.Timestamp | None = None) -> pd.DataFrame:
+        """The day sums of the checks (`totals.check_totals`) from `first` (default: the period
+        start) to the period end, as a `totals.window` frame."""
+        return window_sums(self.source.totals().days, self.start if first is None else first, self.end)
 
 
 def number(tables: Tables) -> Numbered:
@@ -99,15 +96,39 @@ def number(tables: Tables) -> Numbered:
     joins = join_dates(tables.customers, tables.transactions)
     transactions, customers, labels = integer_ids(tables.transactions, tables.customers)
     numbered = Tables(transactions, customers, tables.points, tables.nps, tables.surveys)
-    return Numbered(numbered, labels, numbered_joins(joins, labels))
+    joined = numbered_joins(joins, labels)
+    source = Source(transactions, labels=labels, joins=joined, columns=tuple(transactions.columns),
+                    respondents=respondent_numbers(labels, tables.nps, tables.surveys))
+    return Numbered(numbered, labels, joined, source)
+
+
+def number_checks(checks: CustomerChecks, tables: Tables) -> Numbered:
+    """`number` for a big client whose checks stay on disk (`tables.transactions`: no rows, the
+    prepared table's columns): the ids are gathered and the join days found bucket by bucket."""
+    labels = checks_labels(checks, tables.customers)
+    joins = numbered_joins(checks.join_dates(tables.customers), labels)
+    empty = number_ids(tables.transactions, labels)
+    customers = number_ids(tables.customers, labels) if tables.customers is not None else None
+    numbered = Tables(empty, customers, tables.points, tables.nps, tables.surveys)
+    source = Source(None, checks, labels, joins, tuple(empty.columns),
+                    respondent_numbers(labels, tables.nps, tables.surveys))
+    return Numbered(numbered, labels, joins, source)
+
+
+def _period(numbered: Numbered, period: tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The analysed period; for a big client without one, the first and last day of its checks."""
+    if numbered.source.out_of_core and (period is None or None in period):
+        days = numbered.source.totals().days.index.get_level_values("day")
+        bounds = pd.DataFrame({"date": [days.min(), days.max()]})
+        return resolve_period(bounds, period)
+    return resolve_period(numbered.tables.transactions, period)
 
 
 def window(numbered: Numbered, settings: Settings, period: tuple[Any, Any] | None,
            full: bool = True) -> Inputs:
     """The `Inputs` of the period `period` ((start, end); None: the data's own range) over tables
     already numbered; `Inputs.language` and `.currency` are left at their defaults."""
-    transactions = numbered.tables.transactions
-    start, end = resolve_period(transactions, period)
+    start, end = _period(numbered, period)
     joins = numbered.joins
     if joins is not None:
         joins = joins.loc[joins < end_exclusive(end)]
@@ -121,11 +142,7 @@ def window(numbered: Numbered, settings: Settings, period: tuple[Any, Any] | Non
     window_start = max(start, launch.normalize()) if launch is not None else start
     if window_start > end:
         window_start = start
-    in_period = rows(transactions, between(transactions["date"], start, end),
-                     [c for c in transactions.columns if c in CHECK_COLUMNS])
-    checks = classify_checks(in_period, joins)
-    return Inputs(numbered, settings, start, end, joins, respondent_joins, launch, checks,
-                  checks.loc[checks["date"] >= window_start], full)
+    return Inputs(numbered, settings, start, end, joins, respondent_joins, launch, window_start, full)
 
 
 def prepare(tables: Tables, settings: Settings | None = None, period: tuple[Any, Any] | None = None,
@@ -134,7 +151,14 @@ def prepare(tables: Tables, settings: Settings | None = None, period: tuple[Any,
     analysed (start, end), None for the data's own range; `language` / `currency`: of the report;
     `full`: False for the headline numbers only)."""
     unmet = check(REQUIRES, {"transactions": tables.transactions, "customers": tables.customers})
-    inputs = window(number(tables), settings or Settings(), period, full)
+    return prepared(number(tables), unmet, settings, period, language, currency, full)
+
+
+def prepared(numbered: Numbered, unmet: Unmet, settings: Settings | None = None,
+             period: tuple[Any, Any] | None = None, language: str = "en", currency: str = "",
+             full: bool = True) -> Inputs:
+    """`prepare` of tables already numbered (`number`, `number_checks`) with what they miss."""
+    inputs = window(numbered, settings or Settings(), period, full)
     return replace(inputs, language=language, currency=currency, unmet=unmet)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
-from .dates import between, month_start, months_between
+from .dates import between, months_between
 from .groups import customer_ids
+from .totals import Totals, check_totals, window
 
 Window = tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp]
 LFL_METRICS = ("revenue", "checks", "avg_check", "active_customers")
@@ -51,14 +55,6 @@ def period_metrics(transactions: pd.DataFrame, first: pd.Timestamp, last: pd.Tim
     }
 
 
-def _same_stores(current: pd.DataFrame, previous: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Both windows' rows restricted to the stores with checks in both, and their number."""
-    common = pd.Index(current["store_id"].dropna().unique()).intersection(
-        pd.Index(previous["store_id"].dropna().unique()))
-    return (current.loc[current["store_id"].isin(common)],
-            previous.loc[previous["store_id"].isin(common)], len(common))
-
-
 def _comparison_rows(comparison: str, window: Window, current: dict[str, float],
                      previous: dict[str, float] | None, stores: int | str) -> list[dict]:
     cur_first, cur_last, prev_first, prev_last = window
@@ -91,23 +87,92 @@ def like_for_like(
     Like-for-like store base: with a store_id column and same_stores, both windows are restricted to
     stores that have checks in both (openings and closures do not count as growth).
     A comparison whose previous window starts before the first check in the data is left empty (NaN).
+    (`like_for_like_of` the checks' day sums, the active customers counted by `window_customers`.)
     """
-    first_date = transactions["date"].min().normalize()
-    # only the columns read below are copied with the rows of each window
-    transactions = transactions[[c for c in ("date", "amount", "customer_id", "store_id")
-                                 if c in transactions.columns]]
+    return like_for_like_of(check_totals(transactions, None), end, same_stores,
+                            partial(window_customers, transactions))
+
+
+Spec = tuple[str, pd.Timestamp, pd.Timestamp, tuple | None]  # key, first day, last day, stores (None: all)
+
+
+def window_customers(transactions: pd.DataFrame, specs: list[Spec]) -> pd.DataFrame:
+    """key, customers: the distinct identified customers with a check (amount > 0) from the first to
+    the last day of each spec, at its stores when it names some (a per-customer part: counts of
+    different customers add up)."""
+    customer = customer_ids(transactions)
+    bought = (customer.notna() & (transactions["amount"] > 0)).to_numpy()
     rows = []
-    for comparison, window in lfl_windows(end).items():
-        cur_first, cur_last, prev_first, prev_last = window
-        current_rows = transactions.loc[between(transactions["date"], cur_first, cur_last)]
-        previous_rows = transactions.loc[between(transactions["date"], prev_first, prev_last)]
-        covered = prev_first >= first_date and len(current_rows) > 0
+    for key, first, last, stores in specs:
+        keep = bought & between(transactions["date"], first, last).to_numpy()
+        if stores is not None:
+            keep &= transactions["store_id"].isin(list(stores)).to_numpy()
+        rows.append({"key": key, "customers": int(customer[keep].nunique())})
+    return pd.DataFrame(rows, columns=["key", "customers"])
+
+
+def _window_sums(totals: Totals, first: pd.Timestamp, last: pd.Timestamp,
+                 stores: pd.Index | None) -> dict[str, float]:
+    """revenue, checks and avg_check of the checks from `first` to `last` (at `stores`, when given)."""
+    if stores is None:
+        sums = window(totals.days, first, last)
+    else:
+        sums = window(totals.places["store_id"], first, last)
+        sums = sums.loc[sums["store_id"].isin(stores)]
+    checks = float(sums["checks"].sum())
+    return {"revenue": float(sums["revenue"].sum()), "checks": checks,
+            "avg_check": float(sums["sales"].sum() / checks) if checks else np.nan}
+
+
+def _stores(totals: Totals, first: pd.Timestamp, last: pd.Timestamp) -> pd.Index:
+    return pd.Index(window(totals.places["store_id"], first, last)["store_id"].unique())
+
+
+def _plans(totals: Totals, end: pd.Timestamp, same_stores: bool) -> list[tuple]:
+    """Per comparison of `lfl_windows`: its name, windows, whether the previous one is covered by the
+    data, the stores compared ("all" or how many) and the common stores (None: all)."""
+    first_date = totals.days.index.get_level_values("day").min().normalize()
+    plans = []
+    for comparison, window_days in lfl_windows(end).items():
+        cur_first, cur_last, prev_first, prev_last = window_days
+        current_rows = int(window(totals.days, cur_first, cur_last)["rows"].sum())
+        covered = prev_first >= first_date and current_rows > 0
         stores: int | str = "all"
-        if covered and same_stores and "store_id" in transactions.columns:
-            current_rows, previous_rows, stores = _same_stores(current_rows, previous_rows)
-        current = period_metrics(current_rows, cur_first, cur_last)
-        previous = period_metrics(previous_rows, prev_first, prev_last)
-        rows += _comparison_rows(comparison, window, current, previous if covered else None, stores)
+        common = None
+        if covered and same_stores and "store_id" in totals.columns:
+            common = _stores(totals, cur_first, cur_last).intersection(_stores(totals, prev_first, prev_last))
+            stores = len(common)
+        plans.append((comparison, window_days, covered, stores, common))
+    return plans
+
+
+def lfl_specs(totals: Totals, end: pd.Timestamp, same_stores: bool) -> list[Spec]:
+    """The `window_customers` specs of `like_for_like_of`: the current and previous window of each
+    comparison, at the stores compared."""
+    specs = []
+    for comparison, windows, _, _, common in _plans(totals, end, same_stores):
+        cur_first, cur_last, prev_first, prev_last = windows
+        listed = None if common is None else tuple(common)
+        specs += [(f"{comparison}:current", cur_first, cur_last, listed),
+                  (f"{comparison}:previous", prev_first, prev_last, listed)]
+    return specs
+
+
+def like_for_like_of(totals: Totals, end: pd.Timestamp, same_stores: bool,
+                     active: Callable[[list[Spec]], pd.DataFrame]) -> pd.DataFrame:
+    """`like_for_like` from the day sums of the checks up to `end` (`totals.check_totals`), with
+    `active` counting the customers of the `lfl_specs` (`window_customers` rows of sets of customers,
+    added up)."""
+    counted = active(lfl_specs(totals, end, same_stores))
+    customers = counted.groupby("key")["customers"].sum() if len(counted) else pd.Series(dtype="int64")
+    rows = []
+    for comparison, window_days, covered, stores, common in _plans(totals, end, same_stores):
+        cur_first, cur_last, prev_first, prev_last = window_days
+        current = _window_sums(totals, cur_first, cur_last, common)
+        previous = _window_sums(totals, prev_first, prev_last, common)
+        current["active_customers"] = float(customers.get(f"{comparison}:current", 0))
+        previous["active_customers"] = float(customers.get(f"{comparison}:previous", 0))
+        rows += _comparison_rows(comparison, window_days, current, previous if covered else None, stores)
     return pd.DataFrame(rows)
 
 
@@ -115,12 +180,18 @@ def monthly_yoy(transactions: pd.DataFrame, start: pd.Timestamp, end: pd.Timesta
     """Net revenue of each month in the period next to the same calendar month a year earlier.
 
     yoy = revenue / revenue_year_ago - 1 (NaN when the earlier month is not in the data or has no
-    revenue; only the month of the first check and later count as present).
+    revenue; only the month of the first check and later count as present). (`monthly_yoy_of` the
+    checks' day sums.)
     """
-    month = month_start(transactions["date"])
-    revenue = transactions.groupby(month)["amount"].sum()
+    return monthly_yoy_of(check_totals(transactions, None), start, end)
+
+
+def monthly_yoy_of(totals: Totals, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """`monthly_yoy` from the day sums of the checks up to `end` (`totals.check_totals`)."""
+    sums = window(totals.days, None, end)
+    revenue = sums.groupby("month")["revenue"].sum()
     months = months_between(start, end)
-    first_month = month.min()
+    first_month = sums["month"].min()
     year_ago = months - pd.DateOffset(years=1)
     out = pd.DataFrame({"month": months})
     out["revenue"] = revenue.reindex(months).fillna(0.0).to_numpy()

@@ -7,7 +7,9 @@ import pandas as pd
 
 from ...core.membership import IDENTIFIED, MEMBERS
 from ...core.numbers import finite, ratio
-from .dates import between, end_exclusive, month_start, months_between
+from .dates import end_exclusive, month_start, months_between
+from .shares import sums_of
+from .totals import by_month, check_totals, window
 
 POINT_KINDS = ("accrual", "redemption", "expiry", "adjustment")
 
@@ -61,16 +63,21 @@ def points_monthly_from_transactions(
     accrued(m) = sum of points_earned on checks of month m; redeemed(m) = sum of points_redeemed;
     redemption rates as in `points_monthly_from_ledger`. Expiry, breakage, balance and liability are
     unknown without a ledger (NaN): checks carry no expiry and no points granted outside purchases.
+    (`points_monthly_from_sums` of the checks' day sums.)
     """
-    rows = transactions.loc[between(transactions["date"], start, end)]
+    sums = check_totals(transactions, None)
+    return points_monthly_from_sums(window(sums.days, start, end), sums.columns, start, end, point_value)
+
+
+def points_monthly_from_sums(sums: pd.DataFrame, columns: tuple[str, ...], start: pd.Timestamp,
+                             end: pd.Timestamp, point_value: float) -> pd.DataFrame:
+    """`points_monthly_from_transactions` from the day sums of the period's checks (`totals.window`;
+    `columns`: the checks' columns)."""
     months = months_between(start, end)
-    month = month_start(rows["date"])
     out = pd.DataFrame({"month": months})
-    for column, name in (("points_earned", "accrued"), ("points_redeemed", "redeemed")):
-        if column in rows.columns:
-            out[name] = rows.groupby(month)[column].sum().reindex(months, fill_value=0.0).to_numpy()
-        else:
-            out[name] = np.nan
+    for column, total, name in (("points_earned", "earned_rows", "accrued"),
+                                ("points_redeemed", "redeemed_rows", "redeemed")):
+        out[name] = by_month(sums, months, total).astype(float) if column in columns else np.nan
     out["expired"] = np.nan
     out["adjusted"] = np.nan
     out["balance"] = np.nan
@@ -118,20 +125,31 @@ def effective_accrual_rate(
     (else, with membership unknown, checks that earned points); a missing points_earned counts as 0.
     Without points_earned but with a ledger: rate = ledger accruals of the period (`ledger_accrued`)
     x point_value / sales of those checks (an upper bound if the ledger also holds welcome or
-    birthday bonuses). None when neither source exists.
+    birthday bonuses). None when neither source exists. (`accrual_rate_of` the checks' sums.)
     """
-    purchases = checks.loc[checks["is_purchase"]]
-    if "loyalty_card" in purchases.columns:
-        base = purchases["loyalty_card"].fillna(False).astype(bool)
-    elif (purchases["buyer_group"] == IDENTIFIED).any():  # membership unknown
-        base = purchases.get("points_earned", pd.Series(0.0, index=purchases.index)).fillna(0) > 0
+    return accrual_rate_of(sums_of(checks), tuple(checks.columns), point_value, ledger_accrued)
+
+
+def accrual_rate_of(sums: pd.DataFrame, columns: tuple[str, ...], point_value: float,
+                    ledger_accrued: float | None = None) -> float | None:
+    """`effective_accrual_rate` from the day sums of the checks (`totals.window`; `columns`: the
+    checks' columns)."""
+    group = sums["buyer_group"]
+    if "loyalty_card" in columns:
+        base = "card"
+    elif (sums.loc[group == IDENTIFIED, "checks"] > 0).any():  # membership unknown
+        base = "points"
     else:
-        base = purchases["buyer_group"] == MEMBERS
-    if "points_earned" in purchases.columns:
-        earned = purchases["points_earned"].fillna(0.0)
-        return ratio(earned[base].sum() * float(point_value), purchases.loc[base, "amount"].sum())
-    if ledger_accrued is not None and base.any():
-        return ratio(ledger_accrued * float(point_value), purchases.loc[base, "amount"].sum())
+        base = "member"
+    if base == "member":
+        member = sums.loc[group == MEMBERS]
+        checks, earned, sales = member["checks"].sum(), member["earned"].sum(), member["sales"].sum()
+    else:
+        checks, earned, sales = (sums[f"{base}_{k}"].sum() for k in ("checks", "earned", "sales"))
+    if "points_earned" in columns:
+        return ratio(earned * float(point_value), sales)
+    if ledger_accrued is not None and checks > 0:
+        return ratio(ledger_accrued * float(point_value), sales)
     return None
 
 
@@ -140,16 +158,22 @@ def effective_accrual_monthly(
 ) -> pd.DataFrame | None:
     """`effective_accrual_rate` per month: from points on the checks, else from a monthly points
     table's ``accrued`` column (ledger); None when neither exists or no month has a rate."""
+    return accrual_monthly_of(sums_of(checks), tuple(checks.columns), point_value, points)
+
+
+def accrual_monthly_of(sums: pd.DataFrame, columns: tuple[str, ...], point_value: float,
+                       points: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """`effective_accrual_monthly` from the day sums of the checks (`totals.window`)."""
     accrued = None
-    if "points_earned" not in checks.columns:
+    if "points_earned" not in columns:
         if points is None:
             return None
         accrued = points.set_index("month")["accrued"]
     rows = []
-    for month, frame in checks.groupby("month"):
+    for month, frame in sums.groupby("month"):
         ledger = None if accrued is None else finite(accrued.get(month))
         rows.append({"month": month,
-                     "effective_accrual_rate": effective_accrual_rate(frame, point_value, ledger)})
+                     "effective_accrual_rate": accrual_rate_of(frame, columns, point_value, ledger)})
     out = pd.DataFrame(rows, columns=["month", "effective_accrual_rate"])
     out["effective_accrual_rate"] = out["effective_accrual_rate"].astype(float)
     return out if out["effective_accrual_rate"].notna().any() else None

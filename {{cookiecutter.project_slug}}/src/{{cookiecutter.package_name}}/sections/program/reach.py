@@ -17,12 +17,24 @@ def member_origin(joins: pd.Series, transactions: pd.DataFrame) -> pd.Series:
     someone who already bought; new = joined on or before the day of their first purchase (the
     program came with the first visit). A registration without purchases does not make a customer
     existing: many systems create the account when the customer signs up for the program.
+    (`origin_of` the customers' `first_purchases`.)
     """
+    return origin_of(joins, first_purchases(transactions))
+
+
+def first_purchases(transactions: pd.DataFrame) -> pd.DataFrame:
+    """customer_id, first_purchase: the day of each identified customer's first check (amount > 0)."""
     customer = customer_ids(transactions)
     buys = (customer.notna() & (transactions["amount"] > 0)).to_numpy()
     codes, uniques = factorize(customer[buys])
     first = transactions["date"][buys].groupby(codes).min()
-    first_check = pd.Series(first.to_numpy(), index=uniques[first.index.to_numpy()]).dt.normalize()
+    return pd.DataFrame({"customer_id": uniques[first.index.to_numpy()],
+                         "first_purchase": first.dt.normalize().to_numpy()})
+
+
+def origin_of(joins: pd.Series, firsts: pd.DataFrame) -> pd.Series:
+    """`member_origin` from the `first_purchases` rows of every customer."""
+    first_check = pd.Series(firsts["first_purchase"].to_numpy(), index=firsts["customer_id"].to_numpy())
     existing = (first_check.reindex(joins.index) < joins).to_numpy()
     return pd.Series(np.where(existing, "existing", "new"), index=joins.index, name="origin")
 
@@ -52,6 +64,18 @@ def members_monthly(
     out["new_from_existing"] = counts.get("existing", pd.Series(0, index=months)).to_numpy()
     out["new_from_new"] = counts.get("new", pd.Series(0, index=months)).to_numpy()
     out["cumulative_members"] = cumulative
+    return out
+
+
+def active_members_of(parts: pd.DataFrame) -> pd.DataFrame:
+    """`active_members_monthly` from its rows for several sets of whole customers (concatenated): the
+    active members add up, the members are the same in each."""
+    if parts.empty:
+        return parts
+    out = parts.groupby("month", sort=True).agg(members=("members", "first"),
+                                                active_members=("active_members", "sum")).reset_index()
+    out["active_share"] = [a / m if m else np.nan for a, m in zip(out["active_members"], out["members"],
+                                                                   strict=True)]
     return out
 
 
@@ -113,10 +137,23 @@ def reach(
     before as_of, or with no registration date) or on a check dated on or before as_of, plus members;
     reach = members / identified_customers.
     """
+    return reach_of(joins, customers, known_ids(transactions, as_of)["customer_id"], as_of)
+
+
+def known_ids(transactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """customer_id: the distinct customers with a check dated on or before `as_of` (a per-customer
+    part)."""
+    customer = customer_ids(transactions)
+    known = customer[customer.notna() & (transactions["date"] < end_exclusive(as_of.normalize()))]
+    return pd.DataFrame({"customer_id": known.unique()})
+
+
+def reach_of(joins: pd.Series, customers: pd.DataFrame | None, check_ids: pd.Series,
+             as_of: pd.Timestamp) -> dict[str, float | int | None]:
+    """`reach` from the `known_ids` of every customer (`check_ids`)."""
     day = as_of.normalize()
     members = joins.index[(joins <= day).to_numpy()]
-    customer = customer_ids(transactions)
-    parts = [members, customer[customer.notna() & (transactions["date"] < end_exclusive(day))]]
+    parts = [members, check_ids]
     if customers is not None and "customer_id" in customers.columns:
         known = customers["customer_id"].notna()
         if "registered_at" in customers.columns:

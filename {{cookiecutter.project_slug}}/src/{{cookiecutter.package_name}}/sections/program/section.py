@@ -14,27 +14,29 @@ from typing import Any
 from ...core import conditions
 from ...core.membership import ANONYMOUS, IDENTIFIED, MEMBERS, NON_MEMBERS
 from ...core.numbers import finite, ratio
+from ...engine.buckets import empty_checks
+from ...engine.customers import customer_checks
 from ...text.catalogue import Text
 from ...text.common import SKIP
+from ..registry import check
 from ..steps import SectionResult, Step
 from . import plots
-from .checks import check_metrics_monthly, check_metrics_summary, place_table
-from .dates import between, end_exclusive, months_between
+from .checks import check_metrics_table, check_summary_table, place_table_of
+from .dates import between, end_exclusive
 from .headline import headline_table
-from .inputs import Inputs, Tables, earlier, prepare, rows
-from .lfl import like_for_like, monthly_yoy
+from .inputs import REQUIRES, Inputs, Tables, earlier, number_checks, prepare, prepared
+from .lfl import like_for_like_of, monthly_yoy_of
+from .parts import part
 from .points import (
-    effective_accrual_monthly,
-    effective_accrual_rate,
+    accrual_monthly_of,
+    accrual_rate_of,
     points_monthly_from_ledger,
-    points_monthly_from_transactions,
+    points_monthly_from_sums,
     points_summary,
 )
-from .reach import active_members_monthly, member_origin, members_monthly
-from .reach import reach as reach_at
+from .reach import active_members_of, members_monthly, origin_of, reach_of
 from .settings import Settings
-from .shares import member_share as member_share_of
-from .shares import member_share_monthly
+from .shares import member_share_of, member_share_table
 from .surveys import (
     Window,
     awareness_of,
@@ -46,7 +48,8 @@ from .surveys import (
     survey_answers,
 )
 from .texts import known
-from .tiers import participation_by_spend_tier
+from .tiers import participation_of
+from .totals import window as window_sums
 from .unsubscribes import unsubscribe_monthly, unsubscribe_rate
 from .voice_steps import engagement, motive_segments, nps_outcomes, nps_reasons, nps_segments
 
@@ -93,10 +96,17 @@ def whole(value: Any) -> int | None:
 
 
 def inputs(ctx: Any) -> Inputs:
-    """The section's inputs in a run: the context's tables, its `program` settings and period."""
-    tables = Tables(*(ctx.table(name) for name in ("transactions", "customers", "points", "nps", "surveys")))
-    return prepare(tables, Settings.from_config(ctx.config), ctx.period, ctx.language,
-                   str(ctx.config.get("currency", "")))
+    """The section's inputs in a run: the context's tables, its `program` settings and period. A big
+    client's checks stay on disk (`engine`): its requirements come from the facts recorded when the
+    tables were prepared, its ids and join days are gathered bucket by bucket."""
+    source = customer_checks(ctx)
+    others = [ctx.table(name) for name in ("customers", "points", "nps", "surveys")]
+    settings, currency = Settings.from_config(ctx.config), str(ctx.config.get("currency", ""))
+    if not source.out_of_core:
+        return prepare(Tables(source.frame, *others), settings, ctx.period, ctx.language, currency)
+    tables = Tables(empty_checks(source.buckets), *others)
+    unmet = check(REQUIRES, source.requirement_tables({"customers": tables.customers}))
+    return prepared(number_checks(source, tables), unmet, settings, ctx.period, ctx.language, currency)
 
 
 # ------------------------------------------------------------------------------------------- reach
@@ -112,17 +122,14 @@ def reach(inputs: Inputs) -> Step:
     joins = inputs.joins
     if joins is None:
         return step.skip("program.skip.no_membership")
-    # the headline reads the last month only
-    first = inputs.start if inputs.full else months_between(inputs.start, inputs.end)[-1]
-    active = active_members_monthly(inputs.transactions, joins, first, inputs.end,
-                                    inputs.settings.active_window_days)
-    head.update(reach_at(joins, inputs.customers, inputs.transactions, inputs.end))
+    active = active_members_of(part(inputs, "active"))  # without `full`: of the last month only
+    head.update(reach_of(joins, inputs.customers, part(inputs, "known")["customer_id"], inputs.end))
     last = active.iloc[-1]
     head["active_members"] = whole(last["active_members"])
     head["active_member_share"] = finite(last["active_share"])
     if not inputs.full:
         return step
-    origin = member_origin(joins, inputs.transactions)
+    origin = origin_of(joins, part(inputs, "first"))
     members = members_monthly(joins, origin, inputs.start, inputs.end)
     step.values.update(members=members, active_members=active,
                        member_origin=origin.value_counts().rename_axis("origin").reset_index(name="members"))
@@ -144,12 +151,12 @@ def member_share(inputs: Inputs) -> Step:
     step.values["headline"] = head = nulls("member_share")
     if inputs.joins is None:
         return step.skip("program.skip.no_membership")
-    head.update(member_share_of(inputs.program_checks))
+    head.update(member_share_of(inputs.sums(inputs.window_start)))
     if not inputs.full:
         return step
     settings = inputs.settings
-    share = member_share_monthly(inputs.checks, inputs.start, inputs.end, inputs.launch,
-                                 settings.anomaly_window, settings.anomaly_z, settings.anomaly_min_deviation)
+    share = member_share_table(inputs.sums(), inputs.start, inputs.end, inputs.launch,
+                               settings.anomaly_window, settings.anomaly_z, settings.anomaly_min_deviation)
     step.values["member_share"] = share
     step.chart("program_member_share", partial(plots.plot_member_share, share),
                "program.caption.member_share_chart")
@@ -169,7 +176,7 @@ def checks(inputs: Inputs) -> Step:
     if (skipped := unmet(inputs, "checks")) is not None:
         return skipped
     step = Step("checks")
-    summary = check_metrics_summary(inputs.program_checks)
+    summary = check_summary_table(inputs.sums(inputs.window_start), part(inputs, "months_window"))
 
     def metric(group: str, column: str) -> float | None:
         return finite(summary.at[group, column]) if group in summary.index else None
@@ -182,13 +189,15 @@ def checks(inputs: Inputs) -> Step:
     step.values["checks_summary"] = summary.reset_index()
     if not inputs.full:
         return step
-    monthly = check_metrics_monthly(inputs.checks)
+    monthly = check_metrics_table(inputs.sums(), part(inputs, "months_period"))
     step.values["checks_monthly"] = monthly
     step.chart("program_checks", partial(plots.plot_check_metrics, monthly), "program.caption.checks_chart")
     step.table("program_checks_summary", step.values["checks_summary"], "program.caption.checks_summary")
     step.table("program_checks_monthly", monthly, "program.caption.checks_monthly")
+    places = inputs.source.totals().places
     for column in ("store_id", "region"):
-        by_place = place_table(inputs.checks, column)
+        by_place = (None if column not in places
+                    else place_table_of(window_sums(places[column], inputs.start, inputs.end), column))
         if by_place is not None:
             step.values[f"checks_by_{column}"] = by_place
             step.table(f"program_checks_by_{column}", by_place, f"program.caption.checks_by_{column}")
@@ -206,17 +215,25 @@ def checks(inputs: Inputs) -> Step:
     return step
 
 
+def _condition(inputs: Inputs, name: str) -> Text | None:
+    """The condition `name` (`core.conditions`) on the tables, or as recorded for a big client."""
+    checks = inputs.source.checks
+    if inputs.source.out_of_core and checks.facts is not None:
+        return checks.facts.results.get(name)
+    tables = {"transactions": inputs.transactions, "customers": inputs.customers}
+    return conditions.CONDITIONS[name](tables)
+
+
 def _missing_parts(inputs: Inputs, head: dict[str, Any]) -> list[Text]:
     """Why parts of the checks step are empty: no anonymous check, no member or non-member check
     (membership unknown, nobody joined, everybody did), no item counts."""
-    tables = {"transactions": inputs.transactions, "customers": inputs.customers}
     avg, reasons = head["avg_check"], []
     if avg[ANONYMOUS] is None:
-        reasons.append(conditions.some_anonymous(tables))
+        reasons.append(_condition(inputs, "some_anonymous"))
     if avg[MEMBERS] is None:
-        reasons.append(inputs.unmet.reason("member_share") or conditions.some_members(tables))
+        reasons.append(inputs.unmet.reason("member_share") or _condition(inputs, "some_members"))
     if avg[NON_MEMBERS] is None:
-        reasons.append(conditions.some_non_members(tables))
+        reasons.append(_condition(inputs, "some_non_members"))
     if head["items_per_check"] is None and "items" not in inputs.transactions.columns:
         reasons.append(Text(f"{SKIP}.no_columns", {"table": "transactions", "columns": "items"}))
     return [reason for number, reason in enumerate(reasons)
@@ -232,8 +249,8 @@ def _points_table(inputs: Inputs) -> tuple[Any, str | None]:
     if inputs.points is not None and len(inputs.points):
         return points_monthly_from_ledger(inputs.points, start, end, settings.point_value), "ledger"
     if {"points_earned", "points_redeemed"} <= set(inputs.transactions.columns):
-        return (points_monthly_from_transactions(inputs.transactions, start, end, settings.point_value),
-                "transactions")
+        return (points_monthly_from_sums(inputs.sums(), inputs.source.columns, start, end,
+                                         settings.point_value), "transactions")
     return None, None
 
 
@@ -273,14 +290,15 @@ def accrual(inputs: Inputs, points_step: Step) -> Step:
         return skipped
     step = Step("accrual")
     point_value = inputs.settings.point_value
-    rate = effective_accrual_rate(inputs.program_checks, point_value, points_step["ledger_accrued"])
+    sums, columns = inputs.sums(inputs.window_start), inputs.source.columns
+    rate = accrual_rate_of(sums, columns, point_value, points_step["ledger_accrued"])
     step.values["headline"] = {"effective_accrual_rate": rate}
     if rate is None:
         return step.skip("program.skip.no_accrual")
     if not inputs.full:
         return step
     ledger = points_step["points"] if points_step["headline"]["points_source"] == "ledger" else None
-    monthly = effective_accrual_monthly(inputs.program_checks, point_value, ledger)
+    monthly = accrual_monthly_of(sums, columns, point_value, ledger)
     step.values["effective_accrual"] = monthly
     if monthly is None:
         return step.skip("program.skip.no_monthly_accrual")
@@ -353,18 +371,18 @@ def lfl(inputs: Inputs) -> Step:
     if (skipped := unmet(inputs, "lfl")) is not None:
         return skipped
     step = Step("lfl")
-    transactions, end = inputs.transactions, inputs.end
-    until_end = rows(transactions, transactions["date"] < end_exclusive(end))
-    if until_end.empty:
+    end, totals = inputs.end, inputs.source.totals()
+    if not (totals.days.index.get_level_values("day") < end_exclusive(end)).any():
         step.values["headline"] = nulls("lfl")
         return step.skip(f"{SKIP}.empty_table", table="transactions")
-    table = like_for_like(until_end, end, inputs.settings.lfl_same_stores)
+    table = like_for_like_of(totals, end, inputs.settings.lfl_same_stores,
+                             lambda _: part(inputs, "lfl"))
     revenue = table.loc[table["metric"] == "revenue"].set_index("comparison")
     changes = {c: finite(revenue.at[c, "change_pct"]) for c in ("yoy", "mom", "wow")}
     step.values.update(headline={"lfl": changes}, lfl=table)
     if not inputs.full:
         return step
-    yoy = monthly_yoy(until_end, inputs.start, end)
+    yoy = monthly_yoy_of(totals, inputs.start, end)
     step.values["monthly_yoy"] = yoy
     step.table("program_lfl", table, "program.caption.lfl")
     step.chart("program_monthly_yoy", partial(plots.plot_monthly_yoy, yoy), "program.caption.yoy_chart")
@@ -455,7 +473,7 @@ def tiers(inputs: Inputs) -> Step:
     step.values["headline"] = nulls("tiers")
     table = None
     if inputs.joins is not None and inputs.launch is not None:
-        table = participation_by_spend_tier(inputs.transactions, inputs.joins, inputs.launch, inputs.end)
+        table = participation_of(part(inputs, "tiers"), inputs.joins, inputs.end)
     step.values["participation_by_tier"] = table
     if table is None:
         return step.skip("program.skip.no_tiers")

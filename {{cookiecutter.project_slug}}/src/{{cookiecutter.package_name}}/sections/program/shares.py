@@ -8,6 +8,8 @@ import pandas as pd
 from ...core.membership import MEMBERS
 from ...core.numbers import ratio
 from .dates import months_between
+from .totals import by_month, classified_totals
+from .totals import window as totals_window
 
 
 def flag_anomalies(
@@ -52,22 +54,33 @@ def member_share_monthly(
     Each share gets <share>_norm / <share>_anomaly columns from `flag_anomalies`, computed only on
     months from the launch month on, with a full window of history (min_periods = window): the
     jump at launch and the ramp-up of the first `window` months build the norm and are not judged.
-    `checks` comes from `classify_checks`.
+    `checks` comes from `classify_checks`; the table is `member_share_table` of its sums.
     """
+    return member_share_table(sums_of(checks), start, end, launch, window, z_threshold, min_deviation)
+
+
+def sums_of(checks: pd.DataFrame) -> pd.DataFrame:
+    """The day sums (`totals.check_totals`) of classified checks, as a `totals.window` frame."""
+    return totals_window(classified_totals(checks).days, None, None)
+
+
+def member_share_table(
+    sums: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    launch: pd.Timestamp | None = None,
+    window: int = 6,
+    z_threshold: float = 3.0,
+    min_deviation: float = 0.05,
+) -> pd.DataFrame:
+    """`member_share_monthly` from the day sums of the period's checks (`totals.window`)."""
     months = months_between(start, end)
-    purchases = checks.loc[checks["is_purchase"]]
-    is_member = checks["buyer_group"] == MEMBERS
+    member = sums.loc[sums["buyer_group"] == MEMBERS]
     out = pd.DataFrame({"month": months})
-    out["checks"] = purchases.groupby("month").size().reindex(months, fill_value=0).to_numpy()
-    out["member_checks"] = (
-        purchases.loc[is_member[purchases.index]].groupby("month").size()
-        .reindex(months, fill_value=0).to_numpy()
-    )
-    out["revenue"] = checks.groupby("month")["amount"].sum().reindex(months, fill_value=0.0).to_numpy()
-    out["member_revenue"] = (
-        checks.loc[is_member].groupby("month")["amount"].sum()
-        .reindex(months, fill_value=0.0).to_numpy()
-    )
+    out["checks"] = by_month(sums, months, "checks").astype("int64")
+    out["member_checks"] = by_month(member, months, "checks").astype("int64")
+    out["revenue"] = by_month(sums, months, "revenue").astype("float64")
+    out["member_revenue"] = by_month(member, months, "revenue").astype("float64")
     out["transaction_share"] = out["member_checks"] / out["checks"].where(out["checks"] > 0)
     out["revenue_share"] = out["member_revenue"] / out["revenue"].where(out["revenue"] != 0)
     eligible = out["month"] >= (launch.to_period("M").to_timestamp() if launch is not None else months[0])
@@ -81,14 +94,18 @@ def member_share_monthly(
 
 
 def member_share(checks: pd.DataFrame) -> dict[str, float | None]:
-    """Member share over the whole frame given (one period).
+    """Member share over the whole frame given (one period): `member_share_of` its sums.
 
     member_transaction_share = member checks / all checks (amount > 0);
     member_revenue_share = net amount of member rows / net amount of all rows.
     """
-    purchases = checks["is_purchase"]
-    member = checks["buyer_group"] == MEMBERS
+    return member_share_of(sums_of(checks))
+
+
+def member_share_of(sums: pd.DataFrame) -> dict[str, float | None]:
+    """`member_share` from the day sums of the checks (`totals.window`)."""
+    member = sums["buyer_group"] == MEMBERS
     return {
-        "member_transaction_share": ratio((purchases & member).sum(), purchases.sum()),
-        "member_revenue_share": ratio(checks.loc[member, "amount"].sum(), checks["amount"].sum()),
+        "member_transaction_share": ratio(sums.loc[member, "checks"].sum(), sums["checks"].sum()),
+        "member_revenue_share": ratio(sums.loc[member, "revenue"].sum(), sums["revenue"].sum()),
     }

@@ -30,12 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...core.checks import identified_checks
 from ...core.membership import MEMBERS, NON_MEMBERS
 from ...core.numbers import finite
-from ..rfm.scoring import NOT_YET, SEGMENTS, rfm_segments, segment_key
+from ..rfm.scoring import NOT_YET, SEGMENTS, segment_key, segment_of
 from .dates import month_start
-from .groups import customer_ids, join_day_of
+from .groups import customer_ids, factorize, join_day_of
 from .surveys import Z95, csat_summary, nps_composition
 
 DIMENSIONS = ("rfm_segment", "membership", "tenure", "tier", "region", "recency")
@@ -67,12 +66,16 @@ def _bins(days: pd.Series, edges: tuple[tuple[int | None, str], ...], missing: s
     return out
 
 
-def purchases_of(transactions: pd.DataFrame) -> pd.DataFrame:
-    """customer (number), day, amount of every identified check (returns included, amount < 0)."""
+def purchases_of(transactions: pd.DataFrame, respondents: np.ndarray | None = None) -> pd.DataFrame:
+    """customer (number), day, amount of every identified check (returns included, amount < 0); of
+    the customers numbered `respondents` only, when given (a per-customer part)."""
     if "customer_id" not in transactions.columns:
         return pd.DataFrame({"customer": pd.Series(dtype=float), "day": pd.Series(dtype="datetime64[ns]"),
                              "amount": pd.Series(dtype=float)})
-    known = transactions.loc[transactions["customer_id"].notna()]
+    known = transactions["customer_id"].notna()
+    if respondents is not None:
+        known &= transactions["customer_id"].isin(respondents)
+    known = transactions.loc[known]
     return pd.DataFrame({"customer": known["customer_id"].astype(float).to_numpy(),
                          "day": known["date"].dt.normalize().astype("datetime64[ns]").to_numpy(),
                          "amount": known["amount"].astype(float).to_numpy()})
@@ -92,29 +95,105 @@ def last_purchase(answers: pd.DataFrame, purchases: pd.DataFrame) -> pd.Series:
     return out
 
 
-def rfm_at_answers(answers: pd.DataFrame, transactions: pd.DataFrame, bins: int,
-                   memo: dict | None = None) -> pd.Series:
+Segments = Callable[[list[pd.Timestamp]], dict[pd.Timestamp, pd.Series]]
+
+
+def rfm_at_answers(answers: pd.DataFrame, segments: Segments) -> pd.Series:
     """The RFM segment of each linked answer's customer at the end of the day before the answer's
-    month (one scoring per month with answers); NOT_YET without a purchase by then. `memo`: segments
-    already scored on these `transactions`, by (snapshot, bins), kept for the next call."""
+    month; NOT_YET without a purchase by then. `segments`: the segments (by customer number as text)
+    at each snapshot day asked (`rfm_tallies` and `segments_of`, scored once per snapshot)."""
     out = pd.Series(pd.NA, index=answers.index, dtype=object)
     linked = answers.loc[answers["customer"].notna()]
-    if linked.empty or "customer_id" not in transactions.columns:
+    if linked.empty:
         return out
-    memo = {} if memo is None else memo
-    checks = None
     month = month_start(linked["day"])
-    for start in month.dropna().unique():
-        snapshot = pd.Timestamp(start) - pd.Timedelta(days=1)
-        if (snapshot, bins) not in memo:
-            checks = identified_checks(transactions) if checks is None else checks
-            scored = rfm_segments(checks, snapshot, bins)
-            memo[snapshot, bins] = pd.Series(scored["segment"].astype(object).to_numpy(),
-                                             index=scored["customer_id"].astype("string").to_numpy())
-        segment = memo[snapshot, bins]
+    starts = list(month.dropna().unique())
+    scored = segments([pd.Timestamp(start) - pd.Timedelta(days=1) for start in starts])
+    for start in starts:
+        segment = scored[pd.Timestamp(start) - pd.Timedelta(days=1)]
         these = linked.loc[month == start]
         keys = these["customer"].astype(float).astype("string")
         out.loc[these.index] = segment.reindex(keys.to_numpy()).fillna(NOT_YET).to_numpy()
+    return out
+
+
+TALLY_COLUMNS = ("snapshot", "kind", "customer", "recency", "frequency", "count")
+
+
+def rfm_tallies(transactions: pd.DataFrame, snapshots: tuple[pd.Timestamp, ...],
+                respondents: np.ndarray) -> pd.DataFrame:
+    """What the RFM segments of `respondents` (customer numbers) at `snapshots` need, as rows that add
+    up over sets of whole customers (a per-customer part): per snapshot, the customers per recency
+    (kind "r": recency, count) and per frequency (kind "f": frequency, count) of `sections.rfm`'s
+    `customer_rfm` (recency = days from the last check with amount > 0 on or before the snapshot day,
+    frequency = those checks; customers without one are not counted), and the respondents' own
+    recency and frequency (kind "who")."""
+    customer = customer_ids(transactions)
+    bought = (customer.notna() & (transactions["amount"] > 0)).to_numpy()
+    codes, uniques = factorize(customer[bought])
+    days = transactions["date"].to_numpy(dtype="datetime64[ns]")[bought]
+    days = days.astype("datetime64[D]").astype("int64")
+    parts = []
+    if len(codes):
+        first, span = int(days.min()), int(days.max() - days.min()) + 1
+        order = np.lexsort((days, codes))
+        key = codes[order].astype("int64") * span + (days[order] - first)
+        numbers = np.arange(len(uniques), dtype="int64")
+        starts = np.searchsorted(key, numbers * span, side="left")
+        wanted = pd.Index(uniques).isin(pd.Index(np.asarray(respondents, dtype="float64")))
+    for snapshot in snapshots if len(codes) else ():
+        day = int(np.datetime64(pd.Timestamp(snapshot).normalize().date(), "D").astype("int64"))
+        if day < first:
+            continue
+        ends = np.searchsorted(key, numbers * span + min(day - first, span - 1), side="right")
+        frequency = ends - starts
+        has = frequency > 0
+        recency = day - (key[np.maximum(ends - 1, 0)] - numbers * span + first)
+        for kind, values in (("r", recency[has]), ("f", frequency[has])):
+            value, count = np.unique(values, return_counts=True)
+            parts.append(pd.DataFrame({"snapshot": snapshot, "kind": kind,
+                                       "recency" if kind == "r" else "frequency": value, "count": count}))
+        who = has & wanted
+        parts.append(pd.DataFrame({"snapshot": snapshot, "kind": "who",
+                                   "customer": np.asarray(uniques, dtype="float64")[who],
+                                   "recency": recency[who], "frequency": frequency[who]}))
+    if not parts:
+        return pd.DataFrame(columns=list(TALLY_COLUMNS))
+    return pd.concat(parts, ignore_index=True).reindex(columns=list(TALLY_COLUMNS))
+
+
+def _worse(values: pd.Series, counts: pd.Series, mine: np.ndarray, lower_is_better: bool) -> np.ndarray:
+    """Customers strictly worse than each of `mine`, from the customers per value."""
+    totals = counts.groupby(values.to_numpy()).sum().sort_index()
+    keys, cumulative = totals.index.to_numpy(dtype="int64"), totals.to_numpy(dtype="int64").cumsum()
+    if lower_is_better:  # worse = a higher value
+        below_or_equal = np.searchsorted(keys, mine, side="right")
+        done = np.where(below_or_equal > 0, cumulative[np.maximum(below_or_equal - 1, 0)], 0)
+        return cumulative[-1] - done
+    below = np.searchsorted(keys, mine, side="left")
+    return np.where(below > 0, cumulative[np.maximum(below - 1, 0)], 0)
+
+
+def segments_of(tallies: pd.DataFrame, bins: int) -> dict[pd.Timestamp, pd.Series]:
+    """The respondents' RFM segments at each snapshot of `rfm_tallies` rows (of every customer): the
+    scores of `sections.rfm.scoring.quantile_scores` (1 + bins x customers strictly worse // customers)
+    and `segment_of`, indexed by the customer number as text."""
+    out = {}
+    for snapshot, rows in tallies.groupby("snapshot", sort=False):
+        recency, frequency = rows.loc[rows["kind"] == "r"], rows.loc[rows["kind"] == "f"]
+        who = rows.loc[rows["kind"] == "who"]
+        customers = int(recency["count"].sum())
+        if who.empty or customers == 0:
+            out[pd.Timestamp(snapshot)] = pd.Series(dtype=object)
+            continue
+        mine_r, mine_f = who["recency"].to_numpy(dtype="int64"), who["frequency"].to_numpy(dtype="int64")
+        r_worse = _worse(recency["recency"], recency["count"], mine_r, lower_is_better=True)
+        f_worse = _worse(frequency["frequency"], frequency["count"], mine_f, lower_is_better=False)
+        r_score = pd.Series(1 + (bins * r_worse) // customers)
+        f_score = pd.Series(1 + (bins * f_worse) // customers)
+        segment = segment_of(r_score, f_score, bins)
+        keys = who["customer"].astype("float64").astype("string")
+        out[pd.Timestamp(snapshot)] = pd.Series(segment.astype(object).to_numpy(), index=keys.to_numpy())
     return out
 
 
@@ -130,16 +209,16 @@ def _from_customers(answers: pd.DataFrame, customers: pd.DataFrame | None, colum
     return out.where(out.notna() & (out != ""), UNKNOWN).where(answers["customer"].notna())
 
 
-def profile(answers: pd.DataFrame, transactions: pd.DataFrame, customers: pd.DataFrame | None,
-            joins: pd.Series | None, bins: int, memo: dict | None = None) -> pd.DataFrame:
+def profile(answers: pd.DataFrame, purchases: pd.DataFrame, customers: pd.DataFrame | None,
+            joins: pd.Series | None, segments: Segments | None) -> pd.DataFrame:
     """`answers` (with ``customer``: the number of its customer, NaN when unlinked) and a column per
-    dimension (module docstring) that its inputs allow; NaN for unlinked answers (`memo`: see
-    `rfm_at_answers`)."""
+    dimension (module docstring) that its inputs allow; NaN for unlinked answers. `purchases`: the
+    respondents' checks (`purchases_of`); `segments`: see `rfm_at_answers`, None when the checks carry
+    no customer ids."""
     out = answers.assign(day=answers["date"].dt.normalize().astype("datetime64[ns]"))
     linked = out["customer"].notna()
-    purchases = purchases_of(transactions)
-    if "customer_id" in transactions.columns:
-        out["rfm_segment"] = rfm_at_answers(out, transactions, bins, memo)
+    if segments is not None:
+        out["rfm_segment"] = rfm_at_answers(out, segments)
         last = last_purchase(out, purchases)
         days = (out["day"] - last).dt.days
         out["recency"] = _bins(days, RECENCY, NO_PURCHASE).where(linked)

@@ -25,7 +25,6 @@ from .voice import (
     customer_numbers,
     nps_by_dimension,
     profile,
-    purchases_of,
     segment_headline,
 )
 from .voice_outcomes import last_answers, nps_group, outcome_table, revenue_at_risk, window_sums
@@ -72,8 +71,9 @@ def _linked(frame: pd.DataFrame | None, inputs: Inputs) -> pd.DataFrame | None:
 
 
 def _profile(inputs: Inputs, answers: pd.DataFrame) -> pd.DataFrame:
-    return profile(answers, inputs.transactions, inputs.customers, inputs.joins, inputs.settings.rfm_bins,
-                   inputs.numbered.segments)
+    source = inputs.source
+    segments = source.segments(inputs.settings.rfm_bins) if "customer_id" in source.columns else None
+    return profile(answers, source.purchases(), inputs.customers, inputs.joins, segments)
 
 
 # ------------------------------------------------------------------------------------ by segment
@@ -134,7 +134,7 @@ def nps_outcomes(inputs: Inputs) -> Step:
         return step
     settings = inputs.settings
     days = settings.voice_churn_days
-    purchases = purchases_of(inputs.transactions)
+    purchases = inputs.source.purchases()
     kept = last_answers(answers, inputs.end, days)
     if kept.empty:
         return step.skip("program.skip.voice_no_window", days=days)
@@ -219,7 +219,7 @@ def motive_segments(inputs: Inputs) -> Step:
     if change + pd.Timedelta(days=days) > inputs.end:
         return step.skip("program.skip.benefit_change_recent", change=change, days=days)
     motives = described.assign(motive=motive_of(described["answer"]))
-    churn, difference = motive_churn(motives, purchases_of(inputs.transactions), change, days)
+    churn, difference = motive_churn(motives, inputs.source.purchases(), change, days)
     step.values.update(motive_churn=churn, motive_churn_difference=difference)
     step.table("program_motive_churn", churn, "program.caption.motive_churn", change=change, days=days)
     if difference["difference"] is None:

@@ -1,0 +1,58 @@
+"""The parts of the program KPIs add up: sums over chunks of checks, per-customer rows over sets of
+whole customers, and the RFM segments scored from tallies equal the segments scored on every check."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.core.checks import identified_checks
+from {{ cookiecutter.package_name }}.sections.program.totals import add_totals, check_totals
+from {{ cookiecutter.package_name }}.sections.program.voice import rfm_tallies, segments_of
+from {{ cookiecutter.package_name }}.sections.rfm.scoring import rfm_segments
+
+
+@pytest.fixture
+def numbered_checks() -> pd.DataFrame:
+    """Checks of 300 numbered customers (and anonymous ones) over two years, returns included."""
+    rng = np.random.default_rng(3)
+    rows = 6000
+    customer = rng.integers(0, 300, rows).astype("float64")
+    customer[rng.random(rows) < 0.2] = np.nan
+    return pd.DataFrame({
+        "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 730 * 24, rows), unit="h"),
+        "customer_id": customer,
+        "amount": np.round(rng.gamma(2.0, 50.0, rows) * np.where(rng.random(rows) < 0.05, -1, 1), 2),
+        "items": np.where(rng.random(rows) < 0.1, np.nan, rng.integers(1, 9, rows)),
+        "points_earned": rng.integers(0, 20, rows).astype("float64"),
+        "store_id": rng.choice(["s1", "s2", "s3"], rows),
+    })
+
+
+def test_sums_over_chunks_add_up_to_the_sums_of_the_whole_table(numbered_checks):
+    joins = pd.Series(pd.Timestamp("2024-01-01"), index=pd.Index([1.0, 5.0, 7.0], name="customer_id"))
+    whole = check_totals(numbered_checks, joins)
+    chunks = add_totals([check_totals(numbered_checks.iloc[i:i + 1000], joins) for i in range(0, 6000, 1000)])
+    pd.testing.assert_frame_equal(chunks.days, whole.days, rtol=1e-12)
+    pd.testing.assert_frame_equal(chunks.places["store_id"], whole.places["store_id"], rtol=1e-12)
+    assert int(whole.days["rows"].sum()) == 6000
+    assert int(whole.days["checks"].sum()) == int((numbered_checks["amount"] > 0).sum())
+    assert set(whole.days.index.get_level_values("buyer_group")) == {"members", "non_members", "anonymous"}
+
+
+@pytest.mark.parametrize("bins", [3, 5])
+def test_segments_from_tallies_of_sets_of_customers_equal_the_segments_of_every_check(numbered_checks, bins):
+    snapshots = (pd.Timestamp("2023-06-30"), pd.Timestamp("2024-03-31"), pd.Timestamp("2022-12-31"))
+    respondents = np.arange(0, 300, 7, dtype="float64")
+    customer = numbered_checks["customer_id"]
+    parts = [numbered_checks.loc[(customer % 3 == k).to_numpy()] for k in range(3)]  # whole customers
+    tallies = pd.concat([rfm_tallies(p, snapshots, respondents) for p in parts], ignore_index=True)
+    found = segments_of(tallies, bins)
+    for snapshot in snapshots[:2]:
+        scored = rfm_segments(identified_checks(numbered_checks), snapshot, bins)
+        expected = pd.Series(scored["segment"].astype(object).to_numpy(),
+                             index=scored["customer_id"].astype("string").to_numpy())
+        wanted = pd.Series(respondents).astype("string")
+        expected = expected.reindex(wanted[wanted.isin(expected.index)].to_numpy())
+        assert len(expected) > 20
+        pd.testing.assert_series_equal(found[snapshot].sort_index(), expected.sort_index(), check_names=False)
+    assert snapshots[2] not in found  # before the first check: nobody is a customer yet
