@@ -34,11 +34,12 @@ def csv_options(options: ReadOptions) -> dict[str, Any]:
 
 
 
-def pandas_chunks(path: Path, options: ReadOptions) -> Iterator[pd.DataFrame]:
-    """The reference reader, CHUNK_ROWS rows at a time (same text as read_raw)."""
+def pandas_chunks(path: Path, options: ReadOptions, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The reference reader, `rows` (default CHUNK_ROWS) rows at a time (same text as read_raw)."""
     with reading_errors(path, options):
         encoding = encoding_of(path, options.encoding)
-        with pd.read_csv(path, encoding=encoding, chunksize=CHUNK_ROWS, **csv_options(options)) as reader:
+        with pd.read_csv(path, encoding=encoding, chunksize=rows or CHUNK_ROWS,
+                         **csv_options(options)) as reader:
             yield from reader
 
 
@@ -57,11 +58,11 @@ def _typed_numbers_allowed(options: ReadOptions) -> bool:
                               and options.decimal not in thousands))
 
 
-def arrow_chunks(path: Path, options: ReadOptions,
-                 numbers: set[str] | None = None) -> Iterator[pd.DataFrame]:
-    """Arrow's streaming reader, CHUNK_BYTES of text at a time; raises NotPlain (before or between
-    chunks) when the file needs pandas' reader: what both readers give for a plain file is the same
-    once surrounding spaces are stripped, which every conversion does.
+def arrow_chunks(path: Path, options: ReadOptions, numbers: set[str] | None = None,
+                 block_bytes: int | None = None) -> Iterator[pd.DataFrame]:
+    """Arrow's streaming reader, `block_bytes` (default CHUNK_BYTES) of text at a time; raises NotPlain
+    (before or between chunks) when the file needs pandas' reader: what both readers give for a plain
+    file is the same once surrounding spaces are stripped, which every conversion does.
 
     Columns named in `numbers` are parsed as float64 by Arrow (with the decimal mark): a value Arrow
     cannot parse raises NotTyped, and Numbers refuses the values it parses differently from the
@@ -83,7 +84,8 @@ def arrow_chunks(path: Path, options: ReadOptions,
         typed = numbers is not None and _typed_numbers_allowed(options)
         numeric = set(numbers or ()) if typed else set()
         reader = pacsv.open_csv(
-            path, read_options=pacsv.ReadOptions(encoding=encoding, block_size=CHUNK_BYTES),
+            path,
+            read_options=pacsv.ReadOptions(encoding=encoding, block_size=block_bytes or CHUNK_BYTES),
             parse_options=parse,
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pyarrow.float64() if name in numeric else pyarrow.string()

@@ -285,6 +285,7 @@ class Dates(Column):
         self.serial_mark = (plain_mark(options) or ord(".")) if is_excel(options) else None
         self.per_layout: dict[str, int] = {}
         self.rest: list[pd.Series] = []
+        self.zoned = 0  # values with a UTC offset parsed by `settle`
 
     def add(self, text: pd.Series, start: int) -> None:
         text = text.set_axis(pd.RangeIndex(start, start + len(text)))
@@ -315,6 +316,28 @@ class Dates(Column):
         note(notes, "mixed_date_formats", sum(per_layout.values()) - max(per_layout.values(), default=0))
         note(notes, "dates_with_zone", zoned)
         return values.view("datetime64[ns]")
+
+
+    def settle(self, start: int) -> None:
+        """Streaming (stream.py): parse now the values of the chunk just added (rows from `start`) that
+        need the date rules, into its part; the counts are noted by `settled_notes`."""
+        if not self.rest:
+            return
+        text = pd.concat(self.rest) if len(self.rest) > 1 else self.rest[0]
+        self.rest = []
+        parsed, counts, zoned = _careful_dates(text, self.options, self.file, self.column)
+        for layout, count in counts.items():
+            self.per_layout[layout] = self.per_layout.get(layout, 0) + count
+        self.zoned += zoned
+        if self.keep and self.parts:
+            self.parts[-1][text.index.to_numpy() - start] = (
+                parsed.to_numpy().astype("datetime64[ns]").view(np.int64))
+
+    def settled_notes(self, notes: ReadingNotes | None) -> None:
+        """The counts `finish` notes, for a column parsed chunk by chunk with `settle`."""
+        per_layout = self.per_layout
+        note(notes, "mixed_date_formats", sum(per_layout.values()) - max(per_layout.values(), default=0))
+        note(notes, "dates_with_zone", self.zoned)
 
 
 def to_datetime(text: pd.Series, options: ReadOptions, file: Path, column: str,

@@ -238,10 +238,14 @@ class Numbers(Column):
         values = np.concatenate(self.parts) if self.parts else np.zeros(0)
         self.parts = []
         if self.negative_zeros:
-            example = ["-0", *self.kinds.values()]
-            zero = pd.to_numeric(pd.Series(example, dtype="string"), errors="coerce").astype("float64")
-            values[np.concatenate(self.negative_zeros)] = zero.iloc[0]
+            values[np.concatenate(self.negative_zeros)] = self.zero_value()
         return values
+
+    def zero_value(self) -> float:
+        """What an integer-looking negative zero of this column is: -0.0 or 0.0 (class docstring)."""
+        example = ["-0", *self.kinds.values()]
+        zero = pd.to_numeric(pd.Series(example, dtype="string"), errors="coerce").astype("float64")
+        return float(zero.iloc[0])
 
 
 def to_number(text: pd.Series, options: ReadOptions, file: Path, column: str) -> pd.Series:

@@ -25,6 +25,7 @@ from ..core.memory import release_arrow_pool
 from .clean import CleaningRules, clean_transactions
 from .consistency import consistency_counts
 from .read import input_files, load_all, sha256_of
+from .streamed import prepare_streamed, streams
 
 CACHE_FORMAT = 3  # 3: prepared.json records the requirement facts
 
@@ -92,6 +93,10 @@ def prepare(project_dir: Path, config: dict[str, Any], today: pd.Timestamp | Non
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("key") == key:
             return Prepared(cache_dir=cache_dir, reused=True, **_fields(meta))
+
+    if streams(project_dir, config):  # a big transactions file: never held in memory (streamed.py)
+        meta = prepare_streamed(project_dir, config, today, key, inputs, cache_dir)
+        return Prepared(cache_dir=cache_dir, **_fields(meta))
 
     reading: dict[str, int] = {}
     lines: dict[str, Any] = {}

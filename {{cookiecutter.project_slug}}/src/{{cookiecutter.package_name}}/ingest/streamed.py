@@ -1,0 +1,114 @@
+"""prepare() of a client whose transactions file is big: streamed to Parquet, cleaned in DuckDB.
+
+Above `run.stream_min_bytes` bytes (default 256 MiB, about 4M checks of a typical CSV export) a CSV or
+Parquet transactions file is never held in memory: it is converted chunk by chunk into Parquet parts
+(stream.py), its receipt lines are summed into checks and the cleaning rules applied in DuckDB within
+the run's memory budget, spilling beyond it (clean_sql.py), and the consistency counts and the
+requirement facts are queried from the written table (facts_sql.py). The other tables are read in
+memory as always. The prepared tables, prepared.json and the errors are those of the in-memory path
+(tests/ingest/test_stream*.py). Excel transactions (at most about a million rows) take the in-memory
+path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..config import TABLES
+from ..engine.budget import Budget
+from ..engine.duck import connect
+from .clean import CleaningRules
+from .clean_sql import check_contract, clean_checks, lines_to_checks
+from .csv_reader import is_csv
+from .facts_sql import consistency_sql, record_facts_sql
+from .lines import check_columns, is_lines
+from .options import ReadingNotes, ReadOptions
+from .read import TableSource, load_table
+from .stream import Staged, is_parquet, stream_table
+
+DEFAULT_MIN_BYTES = 256 << 20
+
+
+def min_bytes(config: dict[str, Any]) -> int:
+    value = (config.get("run") or {}).get("stream_min_bytes")
+    return DEFAULT_MIN_BYTES if value is None else int(value)
+
+
+def streams(project_dir: Path, config: dict[str, Any]) -> bool:
+    """Is the transactions file a CSV or Parquet file of at least `run.stream_min_bytes` bytes?"""
+    path = (config["data"]["transactions"] or {}).get("path")
+    if not path:
+        return False
+    file = Path(project_dir) / path
+    return (file.is_file() and (is_csv(file) or is_parquet(file))
+            and file.stat().st_size >= min_bytes(config))
+
+
+def stream_transactions(con: duckdb.DuckDBPyConnection, source: TableSource, work: Path,
+                        notes: ReadingNotes | None, lines: dict[str, Any] | None) -> Staged:
+    """read.load_table of a transactions file, streamed: its checks as Parquet in `work` (ordered by
+    stream.ROW), with load_table's errors; receipt lines are summed into checks, `lines` receiving
+    their summary."""
+    staged = stream_table(source, work / "parts", notes)
+    check_columns(staged.columns, source.file)
+    if is_lines(staged.columns):
+        staged = lines_to_checks(con, staged, source.file, source.options.header_row, lines, work)
+    check_contract(con, staged, source.file)
+    return staged
+
+
+def prepare_streamed(project_dir: Path, config: dict[str, Any], today: pd.Timestamp, key: str,
+                     inputs: dict[str, dict[str, Any]], cache_dir: Path) -> dict[str, Any]:
+    """What prepare() writes and returns (its prepared.json), for a streamed transactions file."""
+    data = config["data"]
+    table = data["transactions"]
+    file = Path(project_dir) / table["path"]
+    options = ReadOptions.from_config(data["read"], table.get("read") or {})
+    source = TableSource(file, "transactions", options, table.get("columns") or {}, table.get("values") or {})
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{cache_dir.name}-", dir=cache_dir.parent))
+    work = staging / "stream"
+    try:
+        reading: dict[str, int] = {}
+        lines: dict[str, Any] = {}
+        with connect(Budget.from_config(config), work / "spill") as con:
+            staged = stream_transactions(con, source, work, reading, lines)
+            tables: dict[str, pd.DataFrame | None] = {"transactions": None}
+            for name in TABLES[1:]:
+                tables[name] = (load_table(project_dir, name, data[name], data["read"], reading)
+                                if data[name].get("path") else None)
+            rows_read = {name: None if frame is None else int(len(frame)) for name, frame in tables.items()}
+            rows_read["transactions"] = lines["read"] if lines else staged.rows
+            out = staging / "transactions.parquet"
+            cleaned = clean_checks(con, staged, today=today, rules=CleaningRules.from_config(config), out=out,
+                                   folder=work)
+            counts = {**cleaned["counts"], **consistency_sql(con, out, staged.empty, tables, work), **reading}
+            facts = record_facts_sql(con, out, staged.empty, tables)
+        start, end = cleaned["period"]
+        meta = {
+            "key": key, "inputs": inputs, "rows_read": rows_read, "cleaning": counts,
+            "rejected_rows": cleaned["removed"], "period": [start.date().isoformat(), end.date().isoformat()],
+            "lines": lines or None, "requirements": facts.to_json(),
+        }
+        shutil.rmtree(work, ignore_errors=True)
+        for name in TABLES[1:]:
+            if tables.get(name) is not None:
+                tables[name].to_parquet(staging / f"{name}.parquet", index=False)
+        (staging / "prepared.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = cache_dir.with_name(f".{cache_dir.name}-old-{os.getpid()}")
+    if cache_dir.exists():
+        cache_dir.rename(old)
+    staging.rename(cache_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return meta
