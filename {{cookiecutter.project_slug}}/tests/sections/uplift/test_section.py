@@ -158,6 +158,7 @@ class StubContext:
     def __init__(self, config, period, tables):
         self.config, self.period, self.tables = config, period, tables
         self.shown, self.recorded = [], {}
+        self.cache_dir = None  # no prepared files: the section computes in memory
 
     def table(self, name):
         frame = self.tables.get(name)

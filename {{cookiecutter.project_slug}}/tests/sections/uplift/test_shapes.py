@@ -34,7 +34,8 @@ def sample(tmp_path_factory) -> SimpleNamespace:
 
 def run(sample, period=None, **tables):
     shaped = {**sample.tables, **tables}
-    ctx = SimpleNamespace(config=sample.config, period=period or sample.period, table=shaped.get)
+    ctx = SimpleNamespace(config=sample.config, period=period or sample.period, table=shaped.get,
+                          cache_dir=None)
     result = uplift.run(ctx)
     json.dumps(result.headline)  # JSON-ready
     return result

@@ -2,12 +2,13 @@
 
 Notebook ``notebooks/50_uplift.ipynb``, config block ``uplift``, kpis.json block ``uplift``.
 
-Modules: `matching` (check index, features, candidates, strata, nearest / propensity matching,
-balance), `member_effect` (naive uplift, pair effects, DiD, event study, `member_effect_analysis`),
-`campaigns`, `targeting` (who to send the next campaign to: `targeting_features`, `targeting_models`,
-`targeting_eval`, `targeting_show`), `regions`, `economics` (cost, incremental revenue, ROI,
-sensitivity, discount vs points), `plots`, `texts`, `settings`, `section` (the steps and `run`),
-`frame` (tiles, findings, methodology).
+Modules: `checks` (where the measures read the checks: in memory, or a big client's buckets and
+chunks, `engine`), `matching_sample` (check index, features, candidates, strata: the sample built per
+customer), `matching` (nearest / propensity matching, balance), `member_effect` (naive uplift, pair
+effects, DiD, event study, `member_effect_analysis`), `campaigns`, `targeting` (who to send the next
+campaign to: `targeting_features`, `targeting_models`, `targeting_eval`, `targeting_show`), `regions`,
+`economics` (cost, incremental revenue, ROI, sensitivity, discount vs points), `plots`, `texts`,
+`settings`, `section` (the steps and `run`), `frame` (tiles, findings, methodology).
 The notebook calls the steps re-exported here: ``uplift.naive(inputs)`` ...
 """
 

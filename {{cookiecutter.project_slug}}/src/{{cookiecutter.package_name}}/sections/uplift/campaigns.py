@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ...core.checks import as_identified
 from ...core.numbers import percentile_interval, ratio, relative_change
+from .checks import Checks
 from .economics import roi
+from .resampling import resampled_means
 
 
 def minimum_detectable_effect(sd_treatment: float, sd_control: float, n_treatment: int,
@@ -31,26 +33,36 @@ def minimum_detectable_effect(sd_treatment: float, sd_control: float, n_treatmen
     return float(z * math.sqrt(sd_treatment ** 2 / n_treatment + sd_control ** 2 / n_control))
 
 
-def campaign_outcomes(transactions: pd.DataFrame, campaigns: pd.DataFrame,
+def window_spend(checks: pd.DataFrame, sends: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """Per customer of the identified `checks`: for each of their campaign sends (`sends`: campaign_id,
+    customer_id, sent_day), net revenue and purchases (checks with amount > 0) in
+    [sent_day, sent_day + window_days) (campaign_id, customer_id, spend, purchases)."""
+    checks = checks.loc[checks["customer_id"].isin(sends["customer_id"]), ["customer_id", "day", "amount"]]
+    merged = sends.merge(checks, on="customer_id")
+    inside = merged[(merged["day"] >= merged["sent_day"])
+                    & (merged["day"] < merged["sent_day"] + pd.Timedelta(days=window_days))]
+    inside = inside.assign(bought=inside["amount"] > 0)
+    by = inside.groupby(["campaign_id", "customer_id"])
+    return pd.DataFrame({"spend": by["amount"].sum(), "purchases": by["bought"].sum()}).reset_index()
+
+
+def campaign_outcomes(transactions: pd.DataFrame | Checks, campaigns: pd.DataFrame,
                       window_days: int = 30) -> pd.DataFrame:
     """Per (campaign, customer): group, spend and response in [sent_at, sent_at + window_days).
 
     spend = net revenue of the customer's checks in the window (0 if none); responded = at least one
-    check with amount > 0 in the window.
+    check with amount > 0 in the window. Computed per customer (`window_spend`; bucket by bucket for a
+    big client).
     """
-    checks = as_identified(transactions)
     camp = campaigns.assign(customer_id=campaigns["customer_id"].astype(str),
                             sent_day=campaigns["sent_at"].dt.normalize())
-    merged = camp[["campaign_id", "customer_id", "sent_day"]].drop_duplicates().merge(
-        checks[["customer_id", "day", "amount"]], on="customer_id")
-    inside = merged[(merged["day"] >= merged["sent_day"])
-                    & (merged["day"] < merged["sent_day"] + pd.Timedelta(days=window_days))]
-    spend = inside.groupby(["campaign_id", "customer_id"])["amount"].sum()
-    bought = inside[inside["amount"] > 0].groupby(["campaign_id", "customer_id"]).size()
+    sends = camp[["campaign_id", "customer_id", "sent_day"]].drop_duplicates()
+    rows = Checks.of(transactions).per_customer(partial(window_spend, sends=sends, window_days=window_days))
+    found = rows.set_index(["campaign_id", "customer_id"])
     out = camp[["campaign_id", "customer_id", "group", "sent_day"]].copy()
     key = pd.MultiIndex.from_frame(out[["campaign_id", "customer_id"]])
-    out["spend"] = spend.reindex(key, fill_value=0.0).to_numpy()
-    out["responded"] = bought.reindex(key, fill_value=0).to_numpy() > 0
+    out["spend"] = found["spend"].reindex(key, fill_value=0.0).to_numpy()
+    out["responded"] = found["purchases"].reindex(key, fill_value=0).to_numpy() > 0
     return out
 
 
@@ -73,8 +85,8 @@ def campaign_test(treatment_spend: np.ndarray, control_spend: np.ndarray,
     if t.size < 2 or c.size < 2:
         return {**out, "uplift": None, "p_value": None, "ci_low": None, "ci_high": None}
     rng = np.random.default_rng(seed)
-    boot_t = t[rng.integers(0, t.size, (bootstrap_samples, t.size))].mean(axis=1)
-    boot_c = c[rng.integers(0, c.size, (bootstrap_samples, c.size))].mean(axis=1)
+    boot_t = resampled_means(t, rng, bootstrap_samples)  # a block of resamples at a time
+    boot_c = resampled_means(c, rng, bootstrap_samples)
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = percentile_interval(boot_t / boot_c - 1.0)
     p_value = stats.ttest_ind(t, c, equal_var=False).pvalue

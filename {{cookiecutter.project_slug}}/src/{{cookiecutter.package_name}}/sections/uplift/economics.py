@@ -9,14 +9,15 @@ discount, but as points only the share that is redeemed (breakage), and later.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ...core.checks import as_identified
-from ...core.membership import join_dates, join_day_array
+from ...core.membership import join_day_array
 from ...core.numbers import ratio
+from .checks import Checks, exact_parts, exact_total, sorted_by_customer
 from .settings import Program
 
 
@@ -63,36 +64,52 @@ def months_between(start: pd.Timestamp, end: pd.Timestamp) -> float:
     return max(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / (365.25 / 12.0), 0.0)
 
 
-def member_revenue_since_join(transactions: pd.DataFrame, customers: pd.DataFrame | None,
-                              since: pd.Timestamp | None = None) -> float | None:
-    """Net revenue of checks made by members on or after their join day (and on or after `since`);
-    join days by the one rule of `core.membership`; None when membership is unknown."""
-    joins = join_dates(customers, transactions)
-    if joins is None:
-        return None
-    checks = as_identified(transactions)
+def member_spend(checks: pd.DataFrame, joins: pd.Series, since: pd.Timestamp | None) -> pd.DataFrame:
+    """Per member of the identified `checks`: net revenue of their checks on or after their join day
+    (and on or after `since`) (customer_id, revenue)."""
     join = join_day_array(checks["customer_id"], joins)
     keep = ~np.isnat(join) & (checks["day"].to_numpy("datetime64[D]") >= join)
     if since is not None:
         keep &= (checks["day"] >= pd.Timestamp(since).normalize()).to_numpy()
-    return float(checks.loc[keep, "amount"].sum())
+    return checks[keep].groupby("customer_id")["amount"].sum().rename("revenue").reset_index()
 
 
-def points_redeemed_total(points: pd.DataFrame | None, transactions: pd.DataFrame,
+def member_revenue_since_join(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
+                              since: pd.Timestamp | None = None) -> float | None:
+    """Net revenue of checks made by members on or after their join day (and on or after `since`);
+    join days by the one rule of `core.membership`; None when membership is unknown. The members'
+    revenues (`member_spend`, bucket by bucket for a big client) added in customer id order."""
+    checks = Checks.of(transactions)
+    joins = checks.join_dates(customers)
+    if joins is None:
+        return None
+    rows = sorted_by_customer(checks.per_customer(partial(member_spend, joins=joins, since=since)))
+    return float(rows["revenue"].sum())
+
+
+def redeemed_parts(checks: pd.DataFrame, since: pd.Timestamp | None) -> list[float]:
+    """The checks' points_redeemed dated on or after `since`, as exact parts of their sum."""
+    rows = checks if since is None else checks[checks["date"] >= since]
+    return exact_parts(rows["points_redeemed"].fillna(0.0).to_numpy(float))
+
+
+def points_redeemed_total(points: pd.DataFrame | None, transactions: pd.DataFrame | Checks,
                           since: pd.Timestamp | None = None) -> float | None:
-    """Points redeemed: the ledger's redemptions, else the transactions' points_redeemed, else None."""
+    """Points redeemed: the ledger's redemptions, else the transactions' points_redeemed (every check,
+    added up exactly over chunks of the checks for a big client), else None."""
     if points is not None and len(points):
         rows = points[points["kind"] == "redemption"]
         if since is not None:
             rows = rows[rows["date"] >= since]
         return float(rows["points"].sum())
-    if "points_redeemed" in transactions.columns:
-        rows = transactions if since is None else transactions[transactions["date"] >= since]
-        return float(rows["points_redeemed"].fillna(0.0).sum())
+    checks = Checks.of(transactions)
+    if "points_redeemed" in checks.columns:
+        return exact_total(checks.chunks(partial(redeemed_parts, since=since), ["date", "points_redeemed"]))
     return None
 
 
-def economics(transactions: pd.DataFrame, customers: pd.DataFrame | None, points: pd.DataFrame | None,
+def economics(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
+              points: pd.DataFrame | None,
               effect: float | None, program: Program,
               period: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, Any]:
     """Program economics over [launch (or period start), period end].
@@ -102,6 +119,7 @@ def economics(transactions: pd.DataFrame, customers: pd.DataFrame | None, points
     gross_margin; ROI = (incremental margin - cost) / cost.
     """
     start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    transactions = Checks.of(transactions)
     launch = program.launch_date
     since = max(pd.Timestamp(launch), start) if launch is not None else start
     redeemed = points_redeemed_total(points, transactions, since)

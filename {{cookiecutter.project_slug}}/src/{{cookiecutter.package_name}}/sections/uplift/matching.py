@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ...core.checks import as_identified
 from ...core.membership import join_dates
 from ...text.catalogue import Text
+from .matching_sample import MatchDesign, build_matching_sample
 
 FEATURES = ["purchases", "avg_check", "recency_days", "tenure_days", "history_checks"]
 FEATURE_LABELS = {
@@ -41,116 +40,10 @@ FEATURE_LABELS = {
     "history_checks": "Checks before the reference day (all history)",
     "pre_spend": "Spend in the pre window",
 }
-# candidate (control, reference day) rows are screened in blocks of about this many rows, so that
-# memory stays bounded however many never-members and join days there are
-_CANDIDATE_BLOCK_ROWS = 2_000_000
-_FAR_FUTURE = np.iinfo(np.int64).max // 4
+__all__ = ["FEATURES", "MatchDesign", "balance_table", "build_matching_sample", "common_support",
+           "exact_match_columns", "match_nearest", "match_propensity", "propensity_scores"]
 
 
-@dataclass(frozen=True)
-class MatchDesign:
-    """One matching design (`build_matching_sample`).
-
-    window_days: W, the length of the pre and post windows; feature_lag_days: features are measured at
-    J - lag (0: the matched design; W: the DiD); confirm_days: C, members and controls need a purchase
-    in [J, J + C); exact_columns: customer columns matched exactly (strata); max_controls: cap of the
-    control pool (a random subset, `seed`)."""
-
-    window_days: int = 180
-    feature_lag_days: int = 0
-    confirm_days: int = 0
-    exact_columns: tuple[str, ...] = ()
-    max_controls: int | None = None
-    seed: int = 42
-
-
-class _CheckIndex:
-    """Checks sorted by (customer, day) with running sums: O(log n) window sums for any customer."""
-
-    def __init__(self, checks: pd.DataFrame, codes: pd.Index) -> None:
-        self.codes = codes
-        code = codes.get_indexer(checks["customer_id"])
-        keep = code >= 0
-        day = (checks["day"].to_numpy("datetime64[D]").astype(np.int64))[keep]
-        amount = checks["amount"].to_numpy(float)[keep]
-        self.span = int(day.max() - day.min() + 10) if day.size else 10
-        self.origin = int(day.min()) if day.size else 0
-        key = code[keep].astype(np.int64) * self.span * 4 + (day - self.origin + self.span)
-        order = np.argsort(key, kind="stable")
-        self.key = key[order]
-        self.day = day[order]
-        self.spend = np.r_[0.0, np.cumsum(amount[order])]
-        self.buys = np.r_[0, np.cumsum(amount[order] > 0)]
-
-    def position(self, code: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """Index of the first check of `code` on or after `day` (days as int64 since the epoch)."""
-        day = np.clip(day - self.origin + self.span, 0, self.span * 4 - 1)
-        return np.searchsorted(self.key, code * self.span * 4 + day, side="left")
-
-    def window(self, code: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Spend and purchases (checks with amount > 0) in [first, last)."""
-        lo, hi = self.position(code, first), self.position(code, last)
-        return self.spend[hi] - self.spend[lo], self.buys[hi] - self.buys[lo]
-
-
-
-def _features(index: _CheckIndex, code: np.ndarray, ref: np.ndarray, first_seen: np.ndarray,
-              joined: np.ndarray, design: MatchDesign) -> pd.DataFrame:
-    """Features at ref - lag over the window before it; pre spend [ref - W, ref), post spend
-    [ref + C, ref + C + W) and the part of it from the customer's own join day on (`joined`, days;
-    a far-future day for never-members)."""
-    window_days, confirm_days = design.window_days, design.confirm_days
-    pre_spend, _ = index.window(code, ref - window_days, ref)
-    post_first, post_end = ref + confirm_days, ref + confirm_days + window_days
-    post_spend, _ = index.window(code, post_first, post_end)
-    as_member, _ = index.window(code, np.clip(joined, post_first, post_end), post_end)
-    _, confirmed = index.window(code, ref, ref + confirm_days)
-    at = ref - design.feature_lag_days
-    spend, purchases = index.window(code, at - window_days, at)
-    _, history = index.window(code, np.full_like(at, index.origin - 1), at)
-    before = index.position(code, at) - 1
-    start_of_code = index.position(code, np.full_like(at, index.origin - 1))
-    has_before = before >= start_of_code
-    last_day = np.where(has_before, index.day[np.clip(before, 0, None)], -1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # average check over checks with amount > 0 would need a separate running sum; net spend
-        # per purchase is close enough and keeps returns in (documented in FEATURE_LABELS)
-        avg_check = np.where(purchases > 0, spend / np.maximum(purchases, 1), 0.0)
-    return pd.DataFrame({
-        "purchases": purchases.astype(float),
-        "avg_check": avg_check,
-        "recency_days": np.where(has_before, at - last_day, np.nan).astype(float),
-        "tenure_days": (at - first_seen).astype(float),
-        "history_checks": history.astype(float),
-        "pre_spend": pre_spend,
-        "post_spend": post_spend,
-        "post_spend_as_member": as_member,
-        "confirmed": confirmed > 0 if confirm_days > 0 else np.ones(code.size, bool),
-    })
-
-
-
-
-def _candidates(index: _CheckIndex, code: np.ndarray, ref: np.ndarray, seen: np.ndarray,
-                design: MatchDesign, joined: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """The (code, ref) rows that `build_matching_sample` keeps, in their order: first seen before
-    ref - lag, not yet a member on ref (with `joined`, the join days of controls), a check in the
-    feature window [ref - lag - W, ref - lag) and, with confirm_days > 0, a purchase in [ref, ref + C).
-    Screening before `_features` computes everything for the survivors only; the result is the same
-    as filtering afterwards."""
-    window_days, confirm_days = design.window_days, design.confirm_days
-    at = ref - design.feature_lag_days
-    keep = seen[code] < at
-    if joined is not None:
-        keep &= joined[code] > ref
-    code, ref, at = code[keep], ref[keep], at[keep]
-    _, purchases = index.window(code, at - window_days, at)
-    keep = purchases > 0
-    if confirm_days > 0:
-        code, ref = code[keep], ref[keep]
-        _, confirmed = index.window(code, ref, ref + confirm_days)
-        keep = confirmed > 0
-    return code[keep], ref[keep]
 def exact_match_columns(customers: pd.DataFrame | None, columns: Sequence[str],
                         joins: pd.Series | None = None,
                         min_known_share: float = 0.95) -> tuple[list[str], list[Text]]:
@@ -180,125 +73,6 @@ def exact_match_columns(customers: pd.DataFrame | None, columns: Sequence[str],
             continue
         used.append(col)
     return used, notes
-
-
-def _customer_frame(customers: pd.DataFrame, joins: pd.Series) -> pd.DataFrame:
-    """Customers by id (string, first row of an id kept) with their join day (`joined`, NaT: never)."""
-    cust = customers.assign(customer_id=customers["customer_id"].astype(str)).drop_duplicates(
-        "customer_id").set_index("customer_id")
-    return cust.assign(joined=joins.reindex(cust.index.astype("string")).to_numpy())
-
-
-def _first_seen(checks: pd.DataFrame, cust: pd.DataFrame) -> pd.Series:
-    """Registration day, else the first check's day, of every customer."""
-    first_seen = checks.groupby("customer_id")["day"].min().reindex(cust.index)
-    if "registered_at" in cust.columns:
-        first_seen = pd.concat([cust["registered_at"].dt.normalize(), first_seen], axis=1).min(axis=1)
-    return first_seen
-
-
-def _control_pool(cust: pd.DataFrame, first_seen: pd.Series, eligible: pd.Series,
-                  design: MatchDesign) -> pd.Index:
-    """Customers not yet members on the first eligible join day, seen by then; at most max_controls.
-
-    Controls: customers not yet members on the member's join day, later joiners included. Keeping only
-    those who never joined would select on the future: a customer about to join who stopped buying
-    first never joins and stays a control, while one who kept buying joins and leaves the pool, so the
-    pool would lose its survivors (+0.02..0.03 on a planted 0.10, see `member_effect`)."""
-    joined = cust["joined"]
-    pool = cust.index[(joined.isna() | (joined > eligible.min())) & first_seen.notna()]
-    if design.max_controls is not None and pool.size > design.max_controls:
-        rng = np.random.default_rng(design.seed)
-        pool = pool[np.sort(rng.choice(pool.size, design.max_controls, replace=False))]
-    return pool
-
-
-def _strata(cust: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """The values of the exact-match columns joined by " | " per customer ("all" without columns)."""
-    stratum = pd.Series("all", index=cust.index, dtype=object)
-    if columns:
-        parts = [cust[col].astype(object).fillna("(missing)").astype(str) for col in columns]
-        stratum = parts[0]
-        for part in parts[1:]:
-            stratum = stratum + " | " + part
-    return stratum
-
-
-def _days(values: pd.Series) -> np.ndarray:
-    return values.to_numpy("datetime64[D]").astype(np.int64)
-
-
-def _screened(index: _CheckIndex, cust: pd.DataFrame, first_seen: pd.Series, eligible: pd.Series,
-              pool: pd.Index, design: MatchDesign) -> tuple[np.ndarray, ...]:
-    """Codes and reference days of members (at their join day) and of the pool's candidates (at every
-    member join day), screened by `_candidates` in bounded blocks; and how many rows are members."""
-    seen = _days(first_seen)
-    joined = cust["joined"]
-    joined_days = np.where(joined.notna(), _days(joined), _FAR_FUTURE)
-    ref_days = np.unique(_days(eligible))
-    control_codes = cust.index.get_indexer(pool)
-    member_codes = cust.index.get_indexer(eligible.index)
-    kept = [_candidates(index, member_codes, _days(eligible), seen, design)]
-    per_block = max(1, _CANDIDATE_BLOCK_ROWS // max(control_codes.size, 1))
-    for block in range(0, ref_days.size, per_block):
-        days = ref_days[block:block + per_block]
-        kept.append(_candidates(index, np.tile(control_codes, days.size),
-                                np.repeat(days, control_codes.size), seen, design, joined_days))
-    codes, refs = np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept])
-    return codes, refs, seen, joined_days, kept[0][0].size
-
-
-def build_matching_sample(transactions: pd.DataFrame, customers: pd.DataFrame | None,
-                          period: tuple[pd.Timestamp, pd.Timestamp],
-                          design: MatchDesign = MatchDesign()) -> pd.DataFrame | None:
-    """Members eligible for the matched design and their candidate controls, with their features.
-
-    One row per (customer, reference day): ``treated`` True for members (reference day = their join
-    day J, `core.membership.join_dates`), False for customers not yet members on J (never-members and
-    later joiners), evaluated at a member's join day. Columns: customer_id, ref_day, treated, stratum
-    (the values of ``design.exact_columns`` joined by " | ", "all" without them; members are matched only
-    to controls of the same stratum), FEATURES (measured at J - feature_lag_days over the window_days
-    before it), pre_spend (net revenue in [J - W, J)), post_spend ([J + C, J + C + W)) and
-    post_spend_as_member (the part of post_spend from the customer's own join day on: all of it for
-    members, the spend of a control that joined later). A row needs a check in its feature window.
-    None when there is nothing to match (no customers table, membership unknown, no eligible member).
-
-    ``design.max_controls``: with more possible controls than that, a random subset of that size
-    (``design.seed``) is the control pool. Every such customer is a candidate at every member's join
-    day, so the work grows with controls x join days (180M candidate rows at 10M checks);
-    nearest-neighbour matching needs a pool far larger than the members, not all of it.
-    """
-    joins = join_dates(customers, transactions)
-    if customers is None or joins is None:
-        return None
-    start, end = pd.Timestamp(period[0]).normalize(), pd.Timestamp(period[1]).normalize()
-    checks = as_identified(transactions)
-    checks = checks[(checks["day"] >= start) & (checks["day"] <= end)]
-    if checks.empty:
-        return None
-    cust = _customer_frame(customers, joins)
-    first_seen = _first_seen(checks, cust)
-    history = pd.Timedelta(days=design.window_days + design.feature_lag_days)
-    after = pd.Timedelta(days=design.window_days + design.confirm_days - 1)
-    joined = cust["joined"]
-    eligible = joined[(joined >= start + history) & (joined + after <= end)]
-    if eligible.empty:
-        return None
-    pool = _control_pool(cust, first_seen, eligible, design)
-    if pool.empty:
-        return None
-    index = _CheckIndex(checks, cust.index)
-    codes, refs, seen, joined_days, members = _screened(index, cust, first_seen, eligible, pool, design)
-    treated = np.zeros(codes.size, bool)
-    treated[:members] = True
-    feats = _features(index, codes, refs, seen[codes], joined_days[codes], design)
-    feats.insert(0, "customer_id", cust.index[codes].to_numpy())
-    feats.insert(1, "ref_day", pd.to_datetime(refs.astype("datetime64[D]")).astype("datetime64[ns]"))
-    feats.insert(2, "treated", treated)
-    feats.insert(3, "stratum", _strata(cust, design.exact_columns).to_numpy()[codes])
-    feats = feats[(feats["purchases"] > 0) & feats["confirmed"]].drop(columns="confirmed")
-    feats = feats.reset_index(drop=True)
-    return feats if feats["treated"].any() else None
 
 
 def _standardised(sample: pd.DataFrame) -> np.ndarray:

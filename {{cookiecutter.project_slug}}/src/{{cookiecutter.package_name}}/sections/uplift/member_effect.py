@@ -82,24 +82,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ...core.checks import as_identified
-from ...core.membership import MEMBERS, NON_MEMBERS, is_member_on, join_dates, join_day_array
+from ...core.membership import MEMBERS, NON_MEMBERS, is_member_on, join_day_array
 from ...core.numbers import percentile_interval, relative_change
 from ...text.catalogue import Text
+from .checks import Checks, sorted_by_customer
 from .matching import (
     MatchDesign,
     balance_table,
-    build_matching_sample,
     common_support,
     exact_match_columns,
     match_nearest,
     match_propensity,
 )
+from .matching_sample import build_matching_samples
+from .resampling import draw_blocks
 from .settings import Settings
 
 CONTROLS = "controls"  # matched controls' column of the event study
@@ -122,7 +124,15 @@ def _mean(values: pd.Series) -> float | None:
     return float(values.mean()) if len(values) else None
 
 
-def naive_uplift_from_data(transactions: pd.DataFrame, customers: pd.DataFrame | None,
+def revenue_since(checks: pd.DataFrame, since: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Per customer of the identified `checks` with a check on or after `since`: their net revenue
+    since then (customer_id, revenue)."""
+    if since is not None:
+        checks = checks[checks["day"] >= pd.Timestamp(since)]
+    return checks.groupby("customer_id")["amount"].sum().rename("revenue").reset_index()
+
+
+def naive_uplift_from_data(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
                            since: pd.Timestamp | None = None,
                            on: pd.Timestamp | None = None) -> dict[str, Any]:
     """ARPU of members and non-members among identified customers with a check on or after `since`.
@@ -132,16 +142,16 @@ def naive_uplift_from_data(transactions: pd.DataFrame, customers: pd.DataFrame |
     the one rule of `core.membership` (join date, else first loyalty-card check). Returns the ARPUs,
     the customers of each group (keys ``members`` / ``non_members``) and the naive uplift (see
     `naive_uplift`), and ``membership_known`` (False: no join dates, no loyalty-card flag; the values
-    are then None).
+    are then None). Revenue per customer (`revenue_since`) in customer id order, bucket by bucket for
+    a big client.
     """
-    joins = join_dates(customers, transactions)
+    checks = Checks.of(transactions)
+    joins = checks.join_dates(customers)
     if joins is None:
         return {"arpu_members": None, "arpu_non_members": None, MEMBERS: 0, NON_MEMBERS: 0,
                 "naive_uplift": None, "membership_known": False}
-    checks = as_identified(transactions)
-    if since is not None:
-        checks = checks[checks["day"] >= pd.Timestamp(since)]
-    revenue = checks.groupby("customer_id")["amount"].sum()
+    rows = sorted_by_customer(checks.per_customer(partial(revenue_since, since=since)))
+    revenue = rows.set_index("customer_id")["revenue"]
     member = (is_member_on(revenue.index, joins, on) if on is not None
               else ~np.isnat(join_day_array(revenue.index, joins)))
     arpu_m, arpu_n = _mean(revenue[member]), _mean(revenue[~member])
@@ -203,9 +213,9 @@ def pair_effect(sample: pd.DataFrame, pairs: pd.DataFrame, kind: str = "matched"
     stat = _matched_stat if kind == "matched" else _did_stat
     a = _pair_arrays(sample, pairs)
     n = len(pairs)
-    draws = np.random.default_rng(seed).integers(0, n, size=(bootstrap_samples, n))
+    blocks = draw_blocks(np.random.default_rng(seed), n, bootstrap_samples)  # bounded memory
     with np.errstate(divide="ignore", invalid="ignore"):
-        boot = np.array([stat(a, d) for d in draws])
+        boot = np.array([stat(a, d) for draws in blocks for d in draws])
         estimate = stat(a, slice(None))
     post_t = float(a["post_t"].mean())
     known = bool(np.isfinite(estimate)) and estimate > -1.0  # 1 + effect > 0: spend ratios are positive
@@ -222,7 +232,30 @@ def pair_effect(sample: pd.DataFrame, pairs: pd.DataFrame, kind: str = "matched"
 
 
 
-def event_study(transactions: pd.DataFrame, sample: pd.DataFrame, pairs: pd.DataFrame,
+def study_units(sample: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The event study's units: one per side of every pair (unit number, customer_id, ref_day, role)."""
+    sides = []
+    for role, col in ((MEMBERS, "treated_row"), (CONTROLS, "control_row")):
+        rows = sample.loc[pairs[col], ["customer_id", "ref_day"]].reset_index(drop=True)
+        rows["role"] = role
+        sides.append(rows)
+    units = pd.concat(sides, ignore_index=True)
+    return units.assign(unit=np.arange(len(units)))
+
+
+def unit_periods(checks: pd.DataFrame, units: pd.DataFrame, window_days: int, confirm_days: int,
+                 bin_days: int) -> pd.DataFrame:
+    """Per customer of the identified `checks`: the spend of each of their units (`study_units`) by
+    period around the unit's reference day (unit, role, period, amount)."""
+    checks = checks.loc[checks["customer_id"].isin(units["customer_id"]), ["customer_id", "day", "amount"]]
+    merged = units.merge(checks, on="customer_id", how="inner")
+    offset = (merged["day"] - merged["ref_day"]).dt.days
+    inside = (offset >= -window_days) & (offset < window_days + confirm_days)
+    merged = merged[inside].assign(period=np.floor_divide(offset[inside], bin_days))
+    return merged.groupby(["unit", "role", "period"], sort=True)["amount"].sum().reset_index()
+
+
+def event_study(transactions: pd.DataFrame | Checks, sample: pd.DataFrame, pairs: pd.DataFrame,
                 window_days: int = 180, confirm_days: int = 30, bin_days: int = 30) -> pd.DataFrame:
     """Spend per customer of matched members and controls by period relative to the join day.
 
@@ -232,19 +265,14 @@ def event_study(transactions: pd.DataFrame, sample: pd.DataFrame, pairs: pd.Data
     traces the effect. The first confirm_days after joining are selected (both sides bought then).
     Controls who joined later keep their spend as members here (the estimates deflate it, the chart
     shows the spend as bought), so after joining the gap reads slightly below the estimates.
+    A unit's spend per period is computed per customer (bucket by bucket for a big client) and the
+    units' spends are added in unit order.
     """
-    checks = as_identified(transactions)
-    sides = []
-    for role, col in ((MEMBERS, "treated_row"), (CONTROLS, "control_row")):
-        rows = sample.loc[pairs[col], ["customer_id", "ref_day"]].reset_index(drop=True)
-        rows["role"] = role
-        sides.append(rows)
-    units = pd.concat(sides, ignore_index=True)
-    merged = units.merge(checks[["customer_id", "day", "amount"]], on="customer_id", how="inner")
-    offset = (merged["day"] - merged["ref_day"]).dt.days
-    inside = (offset >= -window_days) & (offset < window_days + confirm_days)
-    merged = merged[inside].assign(period=np.floor_divide(offset[inside], bin_days))
-    spend = merged.groupby(["period", "role"])["amount"].sum().unstack("role")
+    units = study_units(sample, pairs)
+    spent = Checks.of(transactions).per_customer(partial(
+        unit_periods, units=units, window_days=window_days, confirm_days=confirm_days, bin_days=bin_days))
+    spent = spent.sort_values(["unit", "period"], kind="stable", ignore_index=True)
+    spend = spent.groupby(["period", "role"])["amount"].sum().unstack("role")
     periods = np.arange(-int(math.ceil(window_days / bin_days)),
                         int(math.ceil((window_days + confirm_days) / bin_days)))
     spend = spend.reindex(index=periods, columns=[MEMBERS, CONTROLS]).fillna(0.0)
@@ -253,7 +281,6 @@ def event_study(transactions: pd.DataFrame, sample: pd.DataFrame, pairs: pd.Data
                         MEMBERS: spend[MEMBERS].to_numpy() / n, CONTROLS: spend[CONTROLS].to_numpy() / n})
     out["relative_gap"] = out[MEMBERS] / out[CONTROLS].replace(0.0, np.nan) - 1.0
     return out
-
 
 
 def _no_design(reason: Text) -> dict[str, Any]:
@@ -269,10 +296,9 @@ def match_design(settings: Settings, kind: str, exact_columns: Sequence[str] = (
                        max_controls=settings.max_controls, seed=settings.random_seed)
 
 
-def _design(transactions: pd.DataFrame, customers: pd.DataFrame, period: tuple[pd.Timestamp, pd.Timestamp],
-            kind: str, settings: Settings, exact_columns: Sequence[str]) -> dict[str, Any]:
-    design = match_design(settings, kind, exact_columns)
-    sample = build_matching_sample(transactions, customers, period, design)
+def _design(sample: pd.DataFrame | None, kind: str, settings: Settings) -> dict[str, Any]:
+    """Matching, the effect and its tables of one design's sample (`build_matching_samples`)."""
+    design = match_design(settings, kind)
     if sample is None:
         return _no_design(Text("uplift.reason.no_eligible_members", {
             "before": design.window_days + design.feature_lag_days,
@@ -290,7 +316,7 @@ def _design(transactions: pd.DataFrame, customers: pd.DataFrame, period: tuple[p
             "balance": balance_table(sample, pairs), "effect": effect, "reason": reason}
 
 
-def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame | None,
+def member_effect_analysis(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
                            period: tuple[pd.Timestamp, pd.Timestamp],
                            settings: Settings | None = None) -> dict[str, Any]:
     """Both member designs (see the module docstring) and the event study of the DiD pairs.
@@ -312,15 +338,18 @@ def member_effect_analysis(transactions: pd.DataFrame, customers: pd.DataFrame |
     before J would drag the counterfactual down. `settings`: default `Settings()`.
     """
     settings = settings or Settings()
-    joins = join_dates(customers, transactions)
+    transactions = Checks.of(transactions)
+    joins = transactions.join_dates(customers)
     used, notes = exact_match_columns(customers, list(settings.exact_match or ()), joins)
     if customers is None or joins is None or joins.empty:
         empty = _no_design(Text("uplift.reason.no_join_dates" if customers is None or joins is None
                                 else "uplift.reason.no_members"))
         return {"matched": empty, "did": dict(empty), "event_study": None, "exact_match_on": [],
                 "notes": notes if joins is not None and not joins.empty else []}
-    matched = _design(transactions, customers, period, "matched", settings, used)
-    did = _design(transactions, customers, period, "did", settings, used)
+    designs = [match_design(settings, kind, used) for kind in ("matched", "did")]
+    samples = build_matching_samples(transactions, customers, period, designs)
+    matched, did = (_design(sample, kind, settings) for sample, kind in zip(samples, ("matched", "did"),
+                                                                              strict=True))
     study = (event_study(transactions, did["sample"], did["pairs"], settings.window_days,
                          settings.confirm_days)
              if did["pairs"] is not None and len(did["pairs"]) else None)

@@ -9,15 +9,18 @@ the same headline (the kpis.json block ``uplift``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import pandas as pd
 
 from ...core.numbers import finite
+from ...engine.buckets import empty_checks
+from ...engine.customers import CustomerChecks, customer_checks
 from ...text.catalogue import Text
 from ..steps import SectionResult, Step
 from .campaigns import campaign_outcomes, campaign_romi, campaign_table
+from .checks import Checks
 from .economics import (
     discount_vs_points_table,
     economics,
@@ -40,7 +43,10 @@ CAMPAIGN_KEYS = ("uplift", "p_value", "ci_low", "ci_high", "cost", "romi")
 
 @dataclass(frozen=True, eq=False)
 class Inputs:
-    """What the steps read: the client's tables (None when not provided), the period, the settings.
+    """What the steps read: the client's tables (None when not provided), the period, the settings,
+    and `source`: where the checks are read from when it is not `transactions` (a big client's checks
+    bucketed by customer, `engine.customers`; `transactions` is then an empty table with the prepared
+    columns). The steps read the checks through `checks` (`checks.Checks`), never `transactions`.
 
     Checks without a customer_id column (a store-level export) are taken as all anonymous: the
     column is added, empty, so every step reads one shape and skips its customer parts with a reason."""
@@ -51,6 +57,7 @@ class Inputs:
     campaigns: pd.DataFrame | None
     period: tuple[pd.Timestamp, pd.Timestamp]
     settings: Settings
+    source: CustomerChecks | None = None
 
     def __post_init__(self) -> None:
         checks = self.transactions
@@ -58,16 +65,26 @@ class Inputs:
             anonymous = pd.Series(pd.NA, index=checks.index, dtype="string")
             object.__setattr__(self, "transactions", checks.assign(customer_id=anonymous))
 
-    @property
+    @cached_property
+    def checks(self) -> Checks:
+        """The checks every measure reads: in memory once, or bucket by bucket / chunk by chunk."""
+        if self.source is not None and self.source.out_of_core:
+            return Checks(self.source)
+        return Checks.of(self.transactions)
+
+    @cached_property
     def identified(self) -> bool:
         """Whether any check carries a customer id."""
-        return bool(self.transactions["customer_id"].notna().any())
+        return self.checks.any_identified()
 
 
 def inputs(ctx: Any) -> Inputs:
-    """The section's inputs from a run context (`context.open_run`)."""
-    return Inputs(ctx.table("transactions"), ctx.table("customers"), ctx.table("points"),
-                  ctx.table("campaigns"), ctx.period, Settings.from_config(ctx.config))
+    """The section's inputs from a run context (`context.open_run`); a big client's checks stay on
+    disk (`engine.customers.customer_checks`)."""
+    source = customer_checks(ctx)
+    checks = empty_checks(source.buckets) if source.out_of_core else source.frame
+    return Inputs(checks, ctx.table("customers"), ctx.table("points"), ctx.table("campaigns"), ctx.period,
+                  Settings.from_config(ctx.config), source)
 
 
 def _listed(words: list[str]) -> str | Text:
@@ -80,7 +97,7 @@ def _listed(words: list[str]) -> str | Text:
 def naive(data: Inputs) -> Step:
     """Naive uplift: ARPU of members vs non-members (members on the period end) since the launch."""
     since = data.settings.program.launch_date or data.period[0]
-    result = naive_uplift_from_data(data.transactions, data.customers, since, data.period[1])
+    result = naive_uplift_from_data(data.checks, data.customers, since, data.period[1])
     step = Step("naive", values={"naive": result})
     if not data.identified:
         return step.skip("uplift.skip.no_identified")
@@ -94,7 +111,7 @@ def naive(data: Inputs) -> Step:
 
 def member_effects(data: Inputs, naive_step: Step) -> Step:
     """Matched and DiD member effects (with the naive one in the table), and what was matched on."""
-    member = member_effect_analysis(data.transactions, data.customers, data.period, data.settings)
+    member = member_effect_analysis(data.checks, data.customers, data.period, data.settings)
     step = Step("member_effects", values={"member": member, "matching": data.settings.matching})
     step.table("uplift_member_effects", effects_table(naive_step["naive"], member), "uplift.caption.effects")
     for design in ("matched", "did"):
@@ -139,7 +156,7 @@ def campaign_tests(data: Inputs) -> Step:
     if not data.identified:
         return step.skip("uplift.skip.no_identified")
     settings = data.settings
-    outcomes = campaign_outcomes(data.transactions, data.campaigns, settings.campaign_window_days)
+    outcomes = campaign_outcomes(data.checks, data.campaigns, settings.campaign_window_days)
     results = campaign_table(outcomes, settings.bootstrap_samples, settings.random_seed)
     results = campaign_romi(results, settings.program.gross_margin, settings.campaign_costs,
                             settings.cost_per_contact)
@@ -171,7 +188,7 @@ def campaign_targeting(data: Inputs, campaigns_step: Step) -> Step:
     table = campaigns_step["campaigns"]
     if table is None:
         return step.skip("uplift.skip.targeting_no_campaigns")
-    analysis = targeting_analysis(data.transactions, data.customers, data.points, campaigns_step["outcomes"],
+    analysis = targeting_analysis(data.checks, data.customers, data.points, campaigns_step["outcomes"],
                                   data.period[1], data.settings)
     step.values.update(targeting=analysis, reason=None)
     return show_targeting(step, analysis, data.settings)
@@ -181,7 +198,7 @@ def program_economics(data: Inputs, member_step: Step) -> Step:
     """Program cost, incremental revenue (DiD effect), ROI and its sensitivity to margin and effect."""
     effect = member_step["member"]["did"]["effect"]["estimate"]
     settings = data.settings
-    econ = economics(data.transactions, data.customers, data.points, effect, settings.program, data.period)
+    econ = economics(data.checks, data.customers, data.points, effect, settings.program, data.period)
     step = Step("program_economics", values={"economics": econ})
     step.table("uplift_economics", economics_table(econ), "uplift.caption.economics")
     if econ["member_revenue"] is None or not econ["program_cost"]:
@@ -194,8 +211,8 @@ def program_economics(data: Inputs, member_step: Step) -> Step:
 
 def regional(data: Inputs) -> Step:
     """Regions that launched vs regions not launched yet (ratio DiD)."""
-    dates = launch_dates_by_region(data.customers, data.settings.region_launch_dates, data.transactions)
-    result = regional_did(data.transactions, data.customers, dates, data.period, data.settings)
+    dates = launch_dates_by_region(data.customers, data.settings.region_launch_dates, data.checks)
+    result = regional_did(data.checks, data.customers, dates, data.period, data.settings)
     step = Step("regional", values={"regional": result})
     if result["reason"] is not None:
         return step.skip("uplift.skip.regions", reason=result["reason"])

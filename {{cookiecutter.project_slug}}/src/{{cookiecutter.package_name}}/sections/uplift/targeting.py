@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .checks import Checks
 from .settings import Settings
 from .targeting_eval import captured_share, gains_table, qini_area, qini_curve, qini_interval, uplift_at
 from .targeting_features import History, customer_features
@@ -94,6 +95,8 @@ def evaluate_campaign(outcomes: pd.DataFrame, history: History, settings: Settin
 def evaluate_campaigns(outcomes: pd.DataFrame, history: History, settings: Settings) -> dict[str, dict]:
     """`evaluate_campaign` of every campaign, by campaign id (as text), in the order of sending."""
     order = outcomes.groupby("campaign_id")["sent_day"].min().sort_values(kind="stable").index
+    sent = outcomes.groupby("sent_day")["customer_id"].unique()
+    history.prefetch({day: pd.Index(ids).astype(str) for day, ids in sent.items()})  # one pass for all
     return {str(cid): evaluate_campaign(outcomes[outcomes["campaign_id"] == cid].reset_index(drop=True),
                                         history, settings) for cid in order}
 
@@ -128,8 +131,7 @@ def target_list(history: History, result: dict[str, Any], as_of: pd.Timestamp,
     features known before `as_of`: customer_id and score (incremental revenue), highest first."""
     scores = result["scores"]
     y = capped(scores["spend"].to_numpy(float))
-    ids = pd.Index(history.checks["customer_id"].unique())
-    x = customer_features(history, ids, as_of)[result["features"].columns]
+    x = customer_features(history, None, as_of)[result["features"].columns]
     with single_thread():
         tau = fit_learners(result["features"], y, scores["treated"].to_numpy(bool), options_of(settings),
                            (result["model"],))[result["model"]]
@@ -194,7 +196,7 @@ def with_targeting(kpis: dict[str, Any], targeting: dict[str, dict]) -> dict[str
     return {**kpis, "campaigns": merged}
 
 
-def targeting_analysis(transactions: pd.DataFrame, customers: pd.DataFrame | None,
+def targeting_analysis(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
                        points: pd.DataFrame | None, outcomes: pd.DataFrame, period_end: pd.Timestamp,
                        settings: Settings) -> dict[str, Any]:
     """Every campaign evaluated (`evaluate_campaigns`), their rankings and gains tables; the list campaign,

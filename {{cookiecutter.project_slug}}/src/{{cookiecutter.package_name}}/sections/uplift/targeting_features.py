@@ -20,12 +20,13 @@ which only use the order of a feature, and quantile scores keep that order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from ...core.checks import as_identified
+from .checks import Checks
 
 CATEGORIES = ("region", "tier")
 POINT_SIGNS = {"accrual": 1.0, "adjustment": 1.0, "redemption": -1.0, "expiry": -1.0}
@@ -33,45 +34,96 @@ POINT_SIGNS = {"accrual": 1.0, "adjustment": 1.0, "redemption": -1.0, "expiry": 
 
 @dataclass(frozen=True)
 class History:
-    """The tables features are computed from: identified checks (`as_identified`), customers and points
-    (None when not provided) and the campaign outcomes (`campaign_outcomes`, None without campaigns)."""
+    """The tables features are computed from: the checks (`checks.Checks`: in memory, or a big client's
+    buckets), customers and points (None when not provided) and the campaign outcomes
+    (`campaign_outcomes`, None without campaigns)."""
 
-    checks: pd.DataFrame
+    checks: Checks
     customers: pd.DataFrame | None
     points: pd.DataFrame | None
     outcomes: pd.DataFrame | None
+    # `prefetch`ed: by as_of day, the customers asked for and their `known_features` rows
+    known: dict[pd.Timestamp, tuple[pd.Index, pd.DataFrame]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, transactions: pd.DataFrame, customers: pd.DataFrame | None, points: pd.DataFrame | None,
-           outcomes: pd.DataFrame | None) -> History:
+    def of(cls, transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
+           points: pd.DataFrame | None, outcomes: pd.DataFrame | None) -> History:
         """History from the section's tables (customer ids as strings throughout)."""
         if customers is not None and "customer_id" in customers:
             customers = customers.assign(customer_id=customers["customer_id"].astype(str))
             customers = customers.drop_duplicates("customer_id").set_index("customer_id")
         if points is not None and len(points):
             points = points.assign(customer_id=points["customer_id"].astype(str))
-        return cls(as_identified(transactions), customers, points, outcomes)
+        return cls(Checks.of(transactions), customers, points, outcomes)
+
+    def prefetch(self, wanted: dict[pd.Timestamp, pd.Index]) -> None:
+        """The `known_features` rows of the customers wanted at each as_of day, from one pass over the
+        checks (a big client's buckets are read once for every campaign); `check_features` reads them."""
+        wanted = {day: ids for day, ids in wanted.items() if day not in self.known}
+        if wanted:
+            rows = self.checks.per_customer(partial(known_features_at, wanted=wanted))
+            for k, (day, ids) in enumerate(wanted.items()):
+                found = rows[rows["request"] == k].drop(columns="request").set_index("customer_id")
+                self.known[day] = (_ids(ids), found)
+
+    def check_features(self, ids: pd.Index | None, as_of: pd.Timestamp) -> pd.DataFrame:
+        """Check features (recency_days, frequency_90, frequency_365, monetary_365, average_check,
+        first_day) of the customers `ids` (None: every identified customer, in id order), computed per
+        customer (bucket by bucket for a big client), or read from `prefetch`'s rows."""
+        asked, rows = self.known.get(as_of, (None, None)) if ids is not None else (None, None)
+        if asked is None or not pd.Index(ids).isin(asked).all():
+            rows = self.checks.per_customer(partial(known_features, ids=ids, as_of=as_of))
+            rows = rows.set_index("customer_id")
+        return filled_features(rows, _ids(rows.index.sort_values() if ids is None else ids), as_of)
 
 
 def _days(later: pd.Timestamp, earlier: pd.Series) -> pd.Series:
     return (later - earlier).dt.days.astype(float)
 
 
-def check_features(checks: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
-    """recency_days, frequency_90, frequency_365, monetary_365, average_check, first_day per id."""
-    known = checks[checks["customer_id"].isin(ids) & (checks["day"] < as_of)]
-    by = known.groupby("customer_id", observed=True)
+def known_features(checks: pd.DataFrame, ids: pd.Index | None, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per customer of the identified `checks` among `ids` (None: every customer of `checks`):
+    last_day, first_day, frequency_90, frequency_365, monetary_365 of their checks before as_of
+    (customers in `ids` without such a check are left out; with ids None they have empty values)."""
+    if ids is not None:
+        checks = checks[checks["customer_id"].isin(ids)]
+    known = checks[checks["day"] < as_of]
     recent = known[known["day"] >= as_of - pd.Timedelta(days=365)].groupby("customer_id", observed=True)
     quarter = known[known["day"] >= as_of - pd.Timedelta(days=90)].groupby("customer_id").size()
+    by = known.groupby("customer_id", observed=True)["day"]
+    out = pd.DataFrame({"last_day": by.max(), "first_day": by.min()})
+    out["frequency_90"] = quarter.reindex(out.index, fill_value=0).astype(float)
+    out["frequency_365"] = recent.size().reindex(out.index, fill_value=0).astype(float)
+    out["monetary_365"] = recent["amount"].sum().reindex(out.index, fill_value=0.0)
+    if ids is None:
+        out = out.reindex(pd.Index(checks["customer_id"].unique(), name="customer_id"))
+    out.index.name = "customer_id"
+    return out.reset_index()
+
+
+def known_features_at(checks: pd.DataFrame, wanted: dict[pd.Timestamp, pd.Index]) -> pd.DataFrame:
+    """`known_features` of each (as_of day, customer ids) of `wanted`, numbered in column ``request``."""
+    return pd.concat([known_features(checks, ids, day).assign(request=k)
+                      for k, (day, ids) in enumerate(wanted.items())], ignore_index=True)
+
+
+def filled_features(rows: pd.DataFrame, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """recency_days, frequency_90, frequency_365, monetary_365, average_check, first_day of the
+    customers `ids` in that order, from their `known_features` rows (by customer id; a customer
+    without a check before as_of: no recency, no first day, no checks)."""
+    rows = rows.reindex(ids)
     out = pd.DataFrame(index=ids)
-    out["recency_days"] = _days(as_of, by["day"].max().reindex(ids))
-    out["frequency_90"] = quarter.reindex(ids, fill_value=0).astype(float)
-    out["frequency_365"] = recent.size().reindex(ids, fill_value=0).astype(float)
-    out["monetary_365"] = recent["amount"].sum().reindex(ids, fill_value=0.0)
+    out["recency_days"] = _days(as_of, rows["last_day"])
+    for name in ("frequency_90", "frequency_365", "monetary_365"):
+        out[name] = rows[name].fillna(0.0).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["average_check"] = (out["monetary_365"] / out["frequency_365"]).where(out["frequency_365"] > 0)
-    out["first_day"] = by["day"].min().reindex(ids)
+    out["first_day"] = rows["first_day"]
     return out
+
+
+def _ids(values: pd.Index | np.ndarray) -> pd.Index:
+    return pd.Index(pd.unique(np.asarray(values, dtype=object)), name="customer_id")
 
 
 def customer_columns(customers: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp,
@@ -118,10 +170,11 @@ def campaign_history(outcomes: pd.DataFrame | None, ids: pd.Index, as_of: pd.Tim
     return out
 
 
-def customer_features(history: History, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Every feature (module docstring) of the customers `ids` (strings) known before `as_of`."""
-    ids = pd.Index(pd.unique(np.asarray(ids, dtype=object)), name="customer_id")
-    checks = check_features(history.checks, ids, as_of)
+def customer_features(history: History, ids: pd.Index | None, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every feature (module docstring) of the customers `ids` (strings; None: every identified
+    customer, in id order) known before `as_of`."""
+    checks = history.check_features(None if ids is None else _ids(ids), as_of)
+    ids = checks.index
     columns = customer_columns(history.customers, ids, as_of, checks.pop("first_day"))
     out = pd.concat([checks, columns, campaign_history(history.outcomes, ids, as_of)], axis=1)
     if history.points is not None:
