@@ -162,9 +162,11 @@ def scratch_project(folder: Path, n_checks: int, seed: int, reuse: bool = False)
     return info
 
 
-def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None) -> dict[str, Any]:
+def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None,
+            cached: bool = False) -> dict[str, Any]:
     """The whole pipeline as a consultant runs it, from raw files (the cache is removed first, so the
-    inputs are parsed again, while the first kernel starts); seconds and peaks per step.
+    inputs are parsed again, while the first kernel starts; with `cached` the prepared tables of an
+    earlier run are reused: the sections alone); seconds and peaks per step.
 
     Steps: "prepare" (config, reading, cleaning, caching), "buckets" (the checks bucketed by customer,
     out of core only; with the kernels' start up to the bundle's staging folder),
@@ -172,7 +174,8 @@ def one_run(project: Path, keep_bundle: bool = False, kernels: int | None = None
     notebooks overlap, so their sum exceeds "notebooks"), "notebooks" (wall time of all of them),
     "report" (HTML, workbook, PDF) and "total" (the whole `run_client` call).
     """
-    shutil.rmtree(cache_dir_for(project, CLIENT), ignore_errors=True)
+    if not cached:
+        shutil.rmtree(cache_dir_for(project, CLIENT), ignore_errors=True)
     marks: dict[str, float] = {}
     with TreeMemory() as memory:
         memory.enter("prepare")
@@ -317,6 +320,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: use the data already in DIR for a size instead of generating it")
     parser.add_argument("--json", metavar="FILE", help="also write every run's numbers to FILE")
+    parser.add_argument("--memory-limit", metavar="SIZE",
+                        help="the client's run.memory_limit (e.g. 8GiB; default: the config's, 60%% of RAM)")
+    parser.add_argument("--cached", action="store_true",
+                        help="with --keep --reuse: reuse the prepared tables of the last run (sections only)")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -329,12 +336,17 @@ def main(argv: list[str] | None = None) -> None:
             label = size_label(n)
             project = base / f"project-{label}"
             info = scratch_project(project, n, args.seed, reuse=args.reuse and bool(args.keep))
+            if args.memory_limit:
+                client = project / "config" / "clients" / f"{CLIENT}.yaml"
+                client.write_text(client.read_text(encoding="utf-8")
+                                  + f"\nrun:\n  memory_limit: {args.memory_limit}\n", encoding="utf-8")
             print(f"{label}: {info['checks']:,} checks of {info['customers']:,} customers "
                   f"({'reused, ' if info.get('reused') else ''}generated in "
                   f"{info['generate_seconds']:.1f} s)", flush=True)
             runs = []
             for repeat in range(args.repeats):
-                run = one_run(project, keep_bundle=bool(args.keep), kernels=args.kernels)
+                run = one_run(project, keep_bundle=bool(args.keep), kernels=args.kernels,
+                              cached=args.cached and bool(info.get("reused")))
                 runs.append(run)
                 print(f"  run {repeat + 1}: {run['seconds']['total']:.1f} s, "
                       f"peak {run['peak_bytes']['total'] / GIB:.2f} GiB  "

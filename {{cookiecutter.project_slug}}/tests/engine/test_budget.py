@@ -3,8 +3,10 @@
 import pytest
 
 from {{ cookiecutter.package_name }}.engine.budget import (
+    BUCKET_BYTES,
     KERNEL_BASE_BYTES,
     KERNEL_BYTES_PER_CHECK,
+    KERNEL_BYTES_PER_CHECK_OUT_OF_CORE,
     Budget,
     BudgetError,
     parse_limit,
@@ -47,3 +49,19 @@ def test_kernel_count_honours_the_memory_limit(monkeypatch):
     run = {"kernels": "auto", "share_kernel": True, "parallel_max_checks": 10**9}
     assert kernel_count({"run": {**run, "memory_limit": "64GiB"}}, 1_000_000, 6) == 2
     assert kernel_count({"run": {**run, "memory_limit": "1GiB"}}, 1_000_000, 6) == 1
+
+
+def test_out_of_core_kernels_hold_a_bucket_and_per_customer_rows(monkeypatch):
+    """A client computed out of core gets two kernels when their needs (a bucket of checks and rows
+    per customer, not the checks) fit, whatever run.parallel_max_checks says of checks in memory."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    checks = 100_000_000
+    budget = Budget.from_config({"run": {}}, total=24 * GIB)
+    assert budget.kernel_need(checks, out_of_core=True) == (KERNEL_BASE_BYTES + BUCKET_BYTES
+                                                            + KERNEL_BYTES_PER_CHECK_OUT_OF_CORE * checks)
+    assert budget.kernel_need(checks, out_of_core=True) < budget.kernel_need(checks) // 5
+    run = {"kernels": "auto", "share_kernel": True, "parallel_max_checks": 3_000_000}
+    assert kernel_count({"run": {**run, "memory_limit": "14GiB"}}, checks, 6, out_of_core=True) == 2
+    assert kernel_count({"run": {**run, "memory_limit": "8GiB"}}, checks, 6, out_of_core=True) == 1
+    assert kernel_count({"run": {**run, "memory_limit": "8GiB"}}, 10_000_000, 6, out_of_core=True) == 2
+    assert kernel_count({"run": {**run, "memory_limit": "8GiB"}}, 10_000_000, 6) == 1  # in memory

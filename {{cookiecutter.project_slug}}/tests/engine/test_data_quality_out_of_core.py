@@ -3,7 +3,6 @@ counted bucket by bucket) gives the headline, sentences and tables of the in-mem
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pandas as pd
@@ -16,22 +15,7 @@ from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 from {{ cookiecutter.package_name }}.sections import data_quality
 from {{ cookiecutter.package_name }}.sections.steps import Say, Skip, Table
 
-
-class Context:
-    """What the section reads of a run context, over a prepared cache; out of core (every client
-    above `engine_min_checks` = 0 checks) it refuses to hand out the checks table."""
-
-    def __init__(self, config, cache, period, out_of_core):
-        self.config = {**config, "run": {**config["run"], "engine_min_checks": 0 if out_of_core else 10**9}}
-        self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
-
-    def table(self, name):
-        assert not (self.out_of_core and name == "transactions"), "the whole checks table was loaded"
-        path = self.cache_dir / f"{name}.parquet"
-        return pd.read_parquet(path) if path.is_file() else None
-
-    def preparation(self):
-        return json.loads((self.cache_dir / "prepared.json").read_text(encoding="utf-8"))
+from .contexts import DiskContext
 
 
 def items(step):
@@ -50,8 +34,8 @@ def test_the_section_out_of_core_equals_the_section_in_memory(sample_project, tm
     period = tuple(pd.Timestamp(day) for day in prepared.period)
     monkeypatch.setattr(customers, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 5)
-    memory = data_quality.run(Context(config, cache, period, out_of_core=False))
-    disk = data_quality.run(Context(config, cache, period, out_of_core=True))
+    memory = data_quality.run(DiskContext(config, cache, period, out_of_core=False))
+    disk = data_quality.run(DiskContext(config, cache, period, out_of_core=True))
     assert len(bucket_folders(cache / customers.BUCKETS)) == 5
     assert disk.headline == memory.headline
     for name, step in memory.steps.items():

@@ -4,7 +4,6 @@ section; and through `run` its kpis.json block and tables equal the in-memory ru
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 
@@ -19,27 +18,12 @@ from {{ cookiecutter.package_name }}.sections import program
 from {{ cookiecutter.package_name }}.sections.steps import Say, Skip, Table
 
 from .bundles import sheet
+from .contexts import DiskContext
 
 # sums of money over chunks or days add in another order than over the whole table: equal to 1e-9
 RTOL = 1e-9
 
 
-class Context:
-    """What the section reads of a run context, over a prepared cache; out of core (every client
-    above `engine_min_checks` = 0 checks) it refuses to hand out the checks table."""
-
-    def __init__(self, config, cache, period, out_of_core):
-        self.config = {**config, "run": {**config["run"], "engine_min_checks": 0 if out_of_core else 10**9}}
-        self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
-        self.language = config["language"]
-
-    def table(self, name):
-        assert not (self.out_of_core and name == "transactions"), "the whole checks table was loaded"
-        path = self.cache_dir / f"{name}.parquet"
-        return pd.read_parquet(path) if path.is_file() else None
-
-    def preparation(self):
-        return json.loads((self.cache_dir / "prepared.json").read_text(encoding="utf-8"))
 
 
 def close(ours, theirs, path="program"):
@@ -70,8 +54,8 @@ def test_the_section_out_of_core_equals_the_section_in_memory(sample_project, tm
     period = tuple(pd.Timestamp(day) for day in prepared.period)
     monkeypatch.setattr(customers, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 4)
-    memory = program.run(Context(config, cache, period, out_of_core=False))
-    disk = program.run(Context(config, cache, period, out_of_core=True))
+    memory = program.run(DiskContext(config, cache, period, out_of_core=False))
+    disk = program.run(DiskContext(config, cache, period, out_of_core=True))
     assert len(bucket_folders(cache / customers.BUCKETS)) == 4
     close(disk.headline, memory.headline)
     assert disk.headline["members"] == memory.headline["members"] > 0
@@ -95,11 +79,11 @@ def test_the_workers_of_a_dask_cluster_compute_the_same_section(sample_project, 
     shutil.copytree(prepared.cache_dir, cache, ignore=shutil.ignore_patterns("buckets"))
     period = tuple(pd.Timestamp(day) for day in prepared.period)
     monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 3)
-    local = program.run(Context(config, cache, period, out_of_core=True))
+    local = program.run(DiskContext(config, cache, period, out_of_core=True))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         remote_config = {**config, "run": {**config["run"], "scheduler": cluster.scheduler_address}}
-        remote = program.run(Context(remote_config, cache, period, out_of_core=True))
+        remote = program.run(DiskContext(remote_config, cache, period, out_of_core=True))
     assert remote.headline == local.headline
     assert remote.headline["nps"]["by_segment"]["champions"]["responses"] > 0
 

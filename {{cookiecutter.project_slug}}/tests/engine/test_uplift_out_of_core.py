@@ -25,25 +25,11 @@ from {{ cookiecutter.package_name }}.sections.uplift.regions import regional_did
 from {{ cookiecutter.package_name }}.sections.uplift.settings import Program, Settings
 
 from .bundles import sheet
+from .contexts import DiskContext
 
 GIB = 1 << 30
 
 
-class Context:
-    """What the section reads of a run context, over a prepared cache; out of core (every client
-    above `engine_min_checks` = 0 checks) it refuses to hand out the checks table."""
-
-    def __init__(self, config, cache, period, out_of_core):
-        self.config = {**config, "run": {**config["run"], "engine_min_checks": 0 if out_of_core else 10**9}}
-        self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
-
-    def table(self, name):
-        assert not (self.out_of_core and name == "transactions"), "the whole checks table was loaded"
-        path = self.cache_dir / f"{name}.parquet"
-        return pd.read_parquet(path) if path.is_file() else None
-
-    def preparation(self):
-        return json.loads((self.cache_dir / "prepared.json").read_text(encoding="utf-8"))
 
 
 def items(step):
@@ -114,8 +100,8 @@ def both(sample_project, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(customers, "CHUNK_ROWS", 4_000)
         patch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 5)
-        memory = uplift.run(Context(config, cache, period, out_of_core=False))
-        disk = uplift.run(Context(config, cache, period, out_of_core=True))
+        memory = uplift.run(DiskContext(config, cache, period, out_of_core=False))
+        disk = uplift.run(DiskContext(config, cache, period, out_of_core=True))
     assert len(bucket_folders(cache / customers.BUCKETS)) == 5
     return memory, disk
 

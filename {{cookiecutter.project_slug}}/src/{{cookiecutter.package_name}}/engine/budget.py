@@ -5,7 +5,9 @@ to disk, and whether a second kernel fits beside the first.
 "4096MB"; units by powers of 1024 for KiB/MiB/GiB, of 1000 for KB/MB/GB). A kernel's need is estimated
 from the client's number of checks: the peak resident size per check measured by
 ``benchmarks/bench_scale.py`` (about 350 B per check at 10M checks) plus the fixed cost of a kernel
-with its imports; the runner starts a second kernel only when two such needs fit in the budget.
+with its imports; out of core (checks bucketed by customer) a kernel holds one bucket of checks at a
+time and per-customer rows, far less per check. The runner starts a second kernel only when two such
+needs fit in the budget.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ DEFAULT_LIMIT = "60%"
 # measured (docs/benchmarks.md): kernel start + imports, and peak bytes per check held by one kernel
 KERNEL_BASE_BYTES = 400 << 20
 KERNEL_BYTES_PER_CHECK = 350
+# out of core: one bucket's checks (engine.buckets.ROWS_PER_BUCKET of them at 350 B) and per-customer
+# rows, measured as bytes per check of the client at 100M checks (docs/benchmarks.md)
+BUCKET_BYTES = 350 * 1_000_000
+KERNEL_BYTES_PER_CHECK_OUT_OF_CORE = 40
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
           "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
@@ -67,13 +73,16 @@ class Budget:
         text = (config.get("run") or {}).get("memory_limit") or DEFAULT_LIMIT
         return cls(parse_limit(text, total), total)
 
-    def kernel_need(self, checks: int | None) -> int:
-        """Estimated peak bytes of one kernel running the notebooks of a client with `checks` checks."""
+    def kernel_need(self, checks: int | None, out_of_core: bool = False) -> int:
+        """Estimated peak bytes of one kernel running the notebooks of a client with `checks` checks
+        (`out_of_core`: its checks bucketed by customer, never loaded whole)."""
+        if out_of_core:
+            return KERNEL_BASE_BYTES + BUCKET_BYTES + KERNEL_BYTES_PER_CHECK_OUT_OF_CORE * (checks or 0)
         return KERNEL_BASE_BYTES + KERNEL_BYTES_PER_CHECK * (checks or 0)
 
-    def kernels_that_fit(self, checks: int | None, wanted: int) -> int:
+    def kernels_that_fit(self, checks: int | None, wanted: int, out_of_core: bool = False) -> int:
         """At most `wanted` kernels, as many as fit in the budget side by side (at least one)."""
-        return max(1, min(wanted, self.limit // max(1, self.kernel_need(checks))))
+        return max(1, min(wanted, self.limit // max(1, self.kernel_need(checks, out_of_core))))
 
     def engine_limit(self, share: float = 0.5) -> str:
         """The embedded engine's memory limit (DuckDB syntax): `share` of the budget, the rest being

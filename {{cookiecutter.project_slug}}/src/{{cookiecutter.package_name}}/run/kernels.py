@@ -132,18 +132,21 @@ def let_kernels_import_this_package() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join([SOURCE_ROOT, *paths])
 
 
-def kernel_count(config: dict[str, Any], checks: int | None, notebooks: int) -> int:
+def kernel_count(config: dict[str, Any], checks: int | None, notebooks: int,
+                 out_of_core: bool = False) -> int:
     """How many kernels run the notebooks side by side (config `run.kernels`).
 
-    "auto": one per core, at most 2, and 1 when the client has more than `run.parallel_max_checks`
-    checks, when two kernels' estimated needs do not fit in `run.memory_limit` (each kernel holds its
-    own copy of the tables, see `engine.budget`) or when kernels are not shared. A number is taken as
-    it is. Never more than there are notebooks.
+    "auto": one per core, at most 2, and 1 when two kernels' estimated needs do not fit in
+    `run.memory_limit` (see `engine.budget`), when kernels are not shared, or when the client has more
+    than `run.parallel_max_checks` checks and they are held in memory (each kernel holds its own copy
+    of the tables; `out_of_core`: the checks are bucketed by customer and no kernel holds them whole).
+    A number is taken as it is. Never more than there are notebooks.
     """
     wanted = config["run"].get("kernels", "auto")
     if wanted == "auto":
-        wanted = Budget.from_config(config).kernels_that_fit(checks, min(2, os.cpu_count() or 1))
-        if not config["run"]["share_kernel"] or (checks or 0) > config["run"]["parallel_max_checks"]:
+        wanted = Budget.from_config(config).kernels_that_fit(checks, min(2, os.cpu_count() or 1), out_of_core)
+        many = not out_of_core and (checks or 0) > config["run"]["parallel_max_checks"]
+        if not config["run"]["share_kernel"] or many:
             wanted = 1
     return max(1, min(int(wanted), notebooks))
 

@@ -238,10 +238,11 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
             f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
         checks = (prepared.lines or {}).get("checks") or prepared.rows_read.get("transactions")
         emit("prepared", {"reused": prepared.reused, "checks": checks})
-        if bucketed(config, prepared.cache_dir) is not None:
+        out_of_core = bucketed(config, prepared.cache_dir) is not None
+        if out_of_core:
             log(f"[{client}] checks bucketed by customer: per-customer bases computed out of memory")
             emit("bucketed", {})
-        count = options.kernels or kernel_count(config, checks, len(sections))
+        count = options.kernels or kernel_count(config, checks, len(sections), out_of_core)
         shared = [first] + [SharedKernel(kernel, enabled=share, cwd=cwd) for _ in range(count - 1)]
         warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]
         run = _Run(project_dir, client, options, config, prepared, sections, log, emit, started, clock)

@@ -1,0 +1,28 @@
+"""A run context over a prepared cache, for the tests that run a section out of core and in memory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+class DiskContext:
+    """What a section reads of a run context, over a prepared cache; out of core (every client above
+    `engine_min_checks` = 0 checks) it refuses to hand out the checks table, so a section that would
+    load the checks whole fails the test."""
+
+    def __init__(self, config: dict[str, Any], cache: Path, period: tuple, out_of_core: bool) -> None:
+        self.config = {**config, "run": {**config["run"], "engine_min_checks": 0 if out_of_core else 10**9}}
+        self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
+        self.language = config["language"]
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        assert not (self.out_of_core and name == "transactions"), "the whole checks table was loaded"
+        path = self.cache_dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
+    def preparation(self) -> dict[str, Any]:
+        return json.loads((self.cache_dir / "prepared.json").read_text(encoding="utf-8"))
