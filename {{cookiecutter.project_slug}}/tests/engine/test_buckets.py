@@ -23,7 +23,7 @@ from {{ cookiecutter.package_name }}.engine.buckets import (
     write_buckets,
 )
 from {{ cookiecutter.package_name }}.engine.budget import Budget
-from {{ cookiecutter.package_name }}.engine.customers import customer_checks
+from {{ cookiecutter.package_name }}.engine.customers import BUCKETS, customer_checks
 from {{ cookiecutter.package_name }}.sections.rfm.scoring import customer_rfm
 
 GIB = 1 << 30
@@ -128,6 +128,18 @@ def test_the_source_follows_run_engine_min_checks(cache):
     pd.testing.assert_series_equal(bucketed.join_dates(None), in_memory.join_dates(None))
     joined = pd.DataFrame({"customer_id": ["C0000001"], "joined_program_at": [pd.Timestamp("2024-02-03")]})
     pd.testing.assert_series_equal(bucketed.join_dates(joined), join_dates(joined))
+
+
+def test_checks_without_customer_ids_are_not_bucketed(cache, tmp_path):
+    """A store-level export (no customer_id column) above the threshold: nothing is per customer, so
+    no buckets, and the sections read its checks as they are (before: DuckDB failed on the column)."""
+    folder = tmp_path / "no_ids"
+    folder.mkdir()
+    checks = pd.read_parquet(cache / "transactions.parquet").drop(columns="customer_id")
+    checks.to_parquet(folder / "transactions.parquet")
+    source = customer_checks(Context(folder, 0))
+    assert not source.out_of_core and not (folder / BUCKETS).exists()
+    pd.testing.assert_frame_equal(source.frame, checks)
 
 
 def test_requirements_checked_on_recorded_facts_say_what_the_tables_say(cache):

@@ -5,6 +5,7 @@ prepared.json (counts, period, lines, requirement facts) and the same errors as 
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -150,6 +151,27 @@ def test_a_period_and_kept_duplicates_are_applied_as_in_memory(clients, monkeypa
         assert_same_prepared(prepared(clients, "demo", stream=True), expected)
     finally:
         config.write_text(original, encoding="utf-8")
+
+
+def test_an_export_of_future_checks_only_is_a_data_error_both_ways(clients, tmp_path):
+    """Nothing left to analyse (every check future-dated): the same DataError naming the date, not a
+    crash on an empty period, streamed or in memory."""
+    project = tmp_path / "project"
+    shutil.copytree(clients / "config", project / "config")
+    shutil.copytree(clients / "data" / "raw" / "demo", project / "data" / "raw" / "demo")
+    export = project / "data" / "raw" / "demo" / "transactions.csv"
+    header, *rows = export.read_text(encoding="cp1251").splitlines(keepends=True)
+    export.write_text(header + "".join("01.01.2030" + row[10:] for row in rows[:3]), encoding="cp1251")
+    client = project / "config" / "clients" / "demo.yaml"
+    config = yaml.safe_load(client.read_text(encoding="utf-8"))
+    config["period"] = {"start": None, "end": None}  # the data's own range: here none
+    client.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    errors = []
+    for stream in (False, True):
+        with pytest.raises(DataError, match="no check is left to analyse") as raised:
+            prepared(project, "demo", stream=stream)
+        errors.append((str(raised.value), raised.value.column))
+    assert errors[0] == errors[1] and errors[0][1] == "date"
 
 
 # --- errors and the read tables, file by file --------------------------------------------------------------
@@ -303,3 +325,14 @@ def test_errors_of_a_streamed_file_name_the_values_of_the_whole_file(tmp_path, m
     message, column, examples = results[1][0]
     assert column == "transaction_id" and message.startswith(str(tmp_path / "export.csv"))
     assert examples[0].startswith("row 9: date 2024-03-01") and len(examples) == 2
+
+
+def test_a_check_of_one_negative_zero_line_sums_to_plus_zero_both_ways(tmp_path, monkeypatch):
+    """Lines with more than 6 decimals are summed as floats in line order: from +0.0, as numpy sums,
+    so a check whose only line is -0 is 0.0 streamed as in memory (equal frames do not see the sign)."""
+    data = LINES_HEADER + "".join(f"01.03.2024;T{i};3;;;0,1234567891;0\n" for i in range(5)) \
+        + "01.03.2024;T9;3;;;-0,000000000;0\n"
+    (memory, _, _), (stream, _, _) = both_ways(tmp_path, monkeypatch, SMALL, data.encode(), LINES)
+    zero = [frame.loc[frame["transaction_id"] == "T9", "amount"].to_numpy() for frame in (memory, stream)]
+    assert zero[0] == zero[1] == 0.0
+    assert not np.signbit(zero[0]).any() and not np.signbit(zero[1]).any()

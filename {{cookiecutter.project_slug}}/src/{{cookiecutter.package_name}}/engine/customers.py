@@ -108,13 +108,15 @@ def prepared_checks(cache_dir: Path | None) -> int:
 
 def bucketed(config: dict[str, Any], cache_dir: Path | None) -> Path | None:
     """The client's customer buckets, made (or reused) when it has more than ``run.engine_min_checks``
-    checks; None when its sections compute in memory. The runner calls it once after preparing the
-    tables (the aggregation step), so the notebooks find the buckets made."""
+    checks with a customer_id column; None when its sections compute in memory. The runner calls it
+    once after preparing the tables (the aggregation step), so the notebooks find the buckets made."""
     run = config.get("run") or {}
     checks = prepared_checks(cache_dir)
     if checks == 0 or checks <= int(run.get("engine_min_checks", DEFAULT_MIN_CHECKS)):
         return None
     cache_dir = Path(cache_dir)
+    if "customer_id" not in pq.read_schema(cache_dir / "transactions.parquet").names:
+        return None  # checks without customers (a store-level export): nothing is per customer
     return ensure_buckets(cache_dir / "transactions.parquet", cache_dir / BUCKETS, Budget.from_config(config))
 
 

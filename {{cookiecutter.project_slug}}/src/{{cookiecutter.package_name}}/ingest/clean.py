@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..config import as_timestamp
 from ..core.memory import release_arrow_pool
+from .errors import DataError
 from .keys import contains, id_keys, is_in, repeated_keys, repeated_values
 
 
@@ -78,7 +79,6 @@ def clean_transactions(transactions: pd.DataFrame, *, today: pd.Timestamp, rules
     columns), so that millions of checks are not held twice.
     """
     rules = rules or CleaningRules()
-    period_start, period_end = rules.period_start, rules.period_end
     frame = transactions
     duplicated = duplicated_rows(frame)
     release_arrow_pool()
@@ -89,8 +89,7 @@ def clean_transactions(transactions: pd.DataFrame, *, today: pd.Timestamp, rules
     if rules.drop_future:
         drop |= future
     remaining = frame.loc[~drop, "date"]
-    start = period_start if period_start is not None else remaining.min().normalize()
-    end = period_end if period_end is not None else remaining.max().normalize()
+    start, end = period_bounds(rules, remaining.min(), remaining.max())
     del remaining
     outside = ~drop & ((frame["date"] < start) | (frame["date"] >= end + pd.Timedelta(days=1)))
     keep = ~drop & ~outside
@@ -125,6 +124,17 @@ def clean_transactions(transactions: pd.DataFrame, *, today: pd.Timestamp, rules
     }
     return CleaningResult(kept, counts, removed=removed, period=(start, end))
 
+
+
+def period_bounds(rules: CleaningRules, first: Any, last: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The analysed period: the rules' bounds, else the first and last day of the checks kept by the
+    duplicate and future-dated rules (`first`, `last`). None kept and no bound set is a DataError."""
+    if (rules.period_start is None and pd.isna(first)) or (rules.period_end is None and pd.isna(last)):
+        raise DataError("transactions", "no check is left to analyse: every check is future-dated "
+                        "(quality.drop_future) or an exact duplicate (quality.drop_duplicates)", "date")
+    start = rules.period_start if rules.period_start is not None else pd.Timestamp(first).normalize()
+    end = rules.period_end if rules.period_end is not None else pd.Timestamp(last).normalize()
+    return start, end
 
 
 def duplicated_rows(frame: pd.DataFrame) -> pd.Series:

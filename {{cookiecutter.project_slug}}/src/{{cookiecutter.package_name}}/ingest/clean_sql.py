@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
-from .clean import CleaningRules, negative_net_customers, returns_linked
+from .clean import CleaningRules, negative_net_customers, period_bounds, returns_linked
 from .errors import DataError
 from .lines import FIRST_LINE, LINE_COLUMNS, MAX_DECIMALS, SUMMED, _shown, summary, to_checks
 from .stream import ROW, Staged
@@ -113,7 +113,8 @@ def _decimals(con: duckdb.DuckDBPyConnection, source: str, sums: dict[str, str],
 
 def _sum(expression: str, decimals: int | None, missing: bool, column: str | None) -> str:
     if decimals is None:  # a float sum in the lines' order, as numpy's
-        total = f"list_reduce(list(({expression}) ORDER BY {ROW}), lambda a, b: a + b)"
+        # from +0.0 as numpy's sums start: a check of one "-0" line is 0.0, not -0.0
+        total = f"(0.0 + list_reduce(list(({expression}) ORDER BY {ROW}), lambda a, b: a + b))"
     else:
         total = f"sum(round_even(({expression}) * {10.0 ** decimals!r}, 0))"
         if decimals:
@@ -232,8 +233,7 @@ def clean_checks(con: duckdb.DuckDBPyConnection, staged: Staged, *, today: pd.Ti
         f"SELECT count(*), max({ROW}), count(*) FILTER ({future}), min(date) FILTER (NOT {drop}), "
         f"max(date) FILTER (NOT {drop}) FROM {source}").fetchall()[0]
     duplicates = con.execute(f"SELECT count(*) FROM {parquet(duplicated)}").fetchall()[0][0]
-    start = rules.period_start if rules.period_start is not None else pd.Timestamp(first).normalize()
-    end = rules.period_end if rules.period_end is not None else pd.Timestamp(last).normalize()
+    start, end = period_bounds(rules, first, last)
     outside = (f"(NOT {drop} AND (date < {timestamp(start)} OR "
                f"date >= {timestamp(end + pd.Timedelta(days=1))}))")
     dropped = np.zeros(int(top or 0) + 1, bool)  # one byte per row: dropped or not

@@ -94,8 +94,10 @@ def evaluate_campaign(outcomes: pd.DataFrame, history: History, settings: Settin
 
 def evaluate_campaigns(outcomes: pd.DataFrame, history: History, settings: Settings) -> dict[str, dict]:
     """`evaluate_campaign` of every campaign, by campaign id (as text), in the order of sending."""
-    order = outcomes.groupby("campaign_id")["sent_day"].min().sort_values(kind="stable").index
-    sent = outcomes.groupby("sent_day")["customer_id"].unique()
+    first_day = outcomes.groupby("campaign_id")["sent_day"].min()
+    order = first_day.sort_values(kind="stable").index
+    # a campaign's features are taken as of its first sending day, whichever day a customer got it
+    sent = outcomes.groupby(outcomes["campaign_id"].map(first_day))["customer_id"].unique()
     history.prefetch({day: pd.Index(ids).astype(str) for day, ids in sent.items()})  # one pass for all
     return {str(cid): evaluate_campaign(outcomes[outcomes["campaign_id"] == cid].reset_index(drop=True),
                                         history, settings) for cid in order}
