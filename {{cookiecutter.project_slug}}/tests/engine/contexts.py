@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 
 
 class DiskContext:
@@ -26,3 +30,12 @@ class DiskContext:
 
     def preparation(self) -> dict[str, Any]:
         return json.loads((self.cache_dir / "prepared.json").read_text(encoding="utf-8"))
+
+
+def prepared_copy(project: Path, folder: Path) -> tuple[dict[str, Any], Path, tuple]:
+    """(config, cache, period) of the demo client of `project`, its prepared tables copied into
+    `folder` without buckets, so that a test makes its own."""
+    config = load_config(project, "demo")
+    prepared = prepare(project, config)
+    shutil.copytree(prepared.cache_dir, folder, ignore=shutil.ignore_patterns("buckets"))
+    return config, folder, tuple(pd.Timestamp(day) for day in prepared.period)

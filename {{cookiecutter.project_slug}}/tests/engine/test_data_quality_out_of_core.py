@@ -3,19 +3,15 @@ counted bucket by bucket) gives the headline, sentences and tables of the in-mem
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.engine import customers
 from {{ cookiecutter.package_name }}.engine.buckets import bucket_folders
-from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 from {{ cookiecutter.package_name }}.sections import data_quality
 from {{ cookiecutter.package_name }}.sections.steps import Say, Skip, Table
 
-from .contexts import DiskContext
+from .contexts import DiskContext, prepared_copy
 
 
 def items(step):
@@ -27,11 +23,7 @@ def items(step):
 def test_the_section_out_of_core_equals_the_section_in_memory(sample_project, tmp_path, monkeypatch,
                                                               chunk_rows):
     project, _ = sample_project
-    config = load_config(project, "demo")
-    prepared = prepare(project, config)
-    cache = tmp_path / "cache"
-    shutil.copytree(prepared.cache_dir, cache, ignore=shutil.ignore_patterns("buckets"))
-    period = tuple(pd.Timestamp(day) for day in prepared.period)
+    config, cache, period = prepared_copy(project, tmp_path / "cache")
     monkeypatch.setattr(customers, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 5)
     memory = data_quality.run(DiskContext(config, cache, period, out_of_core=False))

@@ -5,20 +5,17 @@ section; and through `run` its kpis.json block and tables equal the in-memory ru
 from __future__ import annotations
 
 import math
-import shutil
 
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.engine import customers
 from {{ cookiecutter.package_name }}.engine.buckets import bucket_folders
-from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 from {{ cookiecutter.package_name }}.sections import program
 from {{ cookiecutter.package_name }}.sections.steps import Say, Skip, Table
 
 from .bundles import sheet
-from .contexts import DiskContext
+from .contexts import DiskContext, prepared_copy
 
 # sums of money over chunks or days add in another order than over the whole table: equal to 1e-9
 RTOL = 1e-9
@@ -47,11 +44,7 @@ def items(step):
 def test_the_section_out_of_core_equals_the_section_in_memory(sample_project, tmp_path, monkeypatch,
                                                               chunk_rows):
     project, _ = sample_project
-    config = load_config(project, "demo")
-    prepared = prepare(project, config)
-    cache = tmp_path / "cache"
-    shutil.copytree(prepared.cache_dir, cache, ignore=shutil.ignore_patterns("buckets"))
-    period = tuple(pd.Timestamp(day) for day in prepared.period)
+    config, cache, period = prepared_copy(project, tmp_path / "cache")
     monkeypatch.setattr(customers, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 4)
     memory = program.run(DiskContext(config, cache, period, out_of_core=False))
@@ -73,11 +66,7 @@ def test_the_section_out_of_core_equals_the_section_in_memory(sample_project, tm
 def test_the_workers_of_a_dask_cluster_compute_the_same_section(sample_project, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     project, _ = sample_project
-    config = load_config(project, "demo")
-    prepared = prepare(project, config)
-    cache = tmp_path / "cache"
-    shutil.copytree(prepared.cache_dir, cache, ignore=shutil.ignore_patterns("buckets"))
-    period = tuple(pd.Timestamp(day) for day in prepared.period)
+    config, cache, period = prepared_copy(project, tmp_path / "cache")
     monkeypatch.setattr("{{ cookiecutter.package_name }}.engine.buckets.bucket_count", lambda rows: 3)
     local = program.run(DiskContext(config, cache, period, out_of_core=True))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
