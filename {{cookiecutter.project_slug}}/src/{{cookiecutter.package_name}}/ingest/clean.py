@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from ..config import as_timestamp
+from ..core.keys import contains, id_keys, is_in, repeated_keys, repeated_values
 from ..core.memory import release_arrow_pool
 from .errors import DataError
-from .keys import contains, id_keys, is_in, repeated_keys, repeated_values
 
 
 @dataclass(frozen=True)

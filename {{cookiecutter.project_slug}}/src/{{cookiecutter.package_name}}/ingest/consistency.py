@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.keys import id_keys, is_in, position_in
 from ..core.memory import release_arrow_pool
-from .keys import id_keys, is_in, position_in
 
 
 def consistency_counts(tables: dict[str, pd.DataFrame | None]) -> dict[str, int]:

@@ -34,9 +34,9 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
+from ..core.keys import id_keys
 from ..core.memory import release_arrow_pool
 from .errors import MAX_EXAMPLES, DataError
-from .keys import id_keys
 from .schema import LINES_REQUIRED
 
 LINE_COLUMNS = ("quantity", "price", "line_amount")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...core.keys import is_in
 from ...core.numbers import percentile_interval, ratio, relative_change
 from .checks import Checks
 from .economics import roi
@@ -37,7 +38,8 @@ def window_spend(checks: pd.DataFrame, sends: pd.DataFrame, window_days: int) ->
     """Per customer of the identified `checks`: for each of their campaign sends (`sends`: campaign_id,
     customer_id, sent_day), net revenue and purchases (checks with amount > 0) in
     [sent_day, sent_day + window_days) (campaign_id, customer_id, spend, purchases)."""
-    checks = checks.loc[checks["customer_id"].isin(sends["customer_id"]), ["customer_id", "day", "amount"]]
+    checks = checks.loc[is_in(checks["customer_id"], sends["customer_id"]).to_numpy(),  # core.keys
+                        ["customer_id", "day", "amount"]]
     merged = sends.merge(checks, on="customer_id")
     inside = merged[(merged["day"] >= merged["sent_day"])
                     & (merged["day"] < merged["sent_day"] + pd.Timedelta(days=window_days))]

@@ -26,6 +26,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from ...core.keys import is_in
 from .checks import Checks
 
 CATEGORIES = ("region", "tier")
@@ -86,7 +87,7 @@ def known_features(checks: pd.DataFrame, ids: pd.Index | None, as_of: pd.Timesta
     last_day, first_day, frequency_90, frequency_365, monetary_365 of their checks before as_of
     (customers in `ids` without such a check are left out; with ids None they have empty values)."""
     if ids is not None:
-        checks = checks[checks["customer_id"].isin(ids)]
+        checks = checks[is_in(checks["customer_id"], pd.Series(ids)).to_numpy()]  # core.keys
     known = checks[checks["day"] < as_of]
     recent = known[known["day"] >= as_of - pd.Timedelta(days=365)].groupby("customer_id", observed=True)
     quarter = known[known["day"] >= as_of - pd.Timedelta(days=90)].groupby("customer_id").size()

@@ -1,4 +1,5 @@
-"""Ids as integer keys: the fast paths of the cleaning and consistency rules on millions of ids.
+"""Ids as integer keys: the fast paths of the cleaning and consistency rules, and of the sections that
+select the checks of a set of customers bucket by bucket, on millions of ids.
 
 Hashing ten million id strings takes seconds per pass; the ids of real exports are short (up to 8
 bytes) or numeric (up to 16 digits), and then each packs exactly into one 64-bit integer, which Arrow
