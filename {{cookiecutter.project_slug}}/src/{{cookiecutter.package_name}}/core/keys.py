@@ -8,6 +8,9 @@ hashes and numpy sorts several times faster. Other ids (or other dtypes) take pa
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow
@@ -35,50 +38,130 @@ def _pack_digits(words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return (x | (x >> np.uint64(16))) & np.uint64(0x00000000FFFFFFFF)
 
 
+@dataclass(frozen=True)
+class _Column:
+    """One id column's Arrow chunks, their offsets, bytes and lengths, and what the packing needs."""
+
+    chunks: list[pyarrow.Array]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    longest: int
+    has_nul: bool
+    digits_only: bool
+
+
+def _column(values: pd.Series | pd.Index) -> _Column | None:
+    chunks = _string_chunks(values)
+    if chunks is None:
+        return None
+    parts, longest, has_nul, digits_only = [], 0, False, True
+    for chunk in chunks:
+        n = len(chunk)
+        buffers = chunk.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset: chunk.offset + n + 1]
+        data = (np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None
+                else np.zeros(0, np.uint8))[offsets[0]: offsets[-1]]
+        lengths = np.diff(offsets)
+        longest = max(longest, int(lengths.max(initial=0)))
+        has_nul = has_nul or bool((data == 0).any())
+        digits_only = digits_only and bool(((data >= 48) & (data <= 57)).all())
+        parts.append((offsets - offsets[0], data, lengths))
+    return _Column(chunks, parts, longest, has_nul, digits_only)
+
+
+def _packing(columns: list[_Column]) -> str | None:
+    """"bytes" (every id up to 8 bytes, no NUL), "digits" (digits only, up to 16), else None."""
+    longest = max((c.longest for c in columns), default=0)
+    if longest <= 8 and not any(c.has_nul for c in columns):
+        return "bytes"
+    if longest <= 16 and all(c.digits_only for c in columns):
+        return "digits"
+    return None
+
+
+def _pack(column: _Column, packing: str) -> tuple[np.ndarray, np.ndarray]:
+    keys, present = [], []
+    for chunk, (offsets, data, lengths) in zip(column.chunks, column.parts, strict=True):
+        padded = np.zeros(len(data) + 16, np.uint8)
+        padded[: len(data)] = data
+        windows = as_strided(padded, shape=(len(data) + 9, 8), strides=(1, 1))
+        first = np.ascontiguousarray(windows[offsets[:-1]]).view("<u8").ravel()
+        if packing == "bytes":
+            key = first & _BYTE_MASKS[lengths]
+        else:
+            second = np.ascontiguousarray(windows[offsets[:-1] + 8]).view("<u8").ravel()
+            head = _pack_digits(first & _BYTE_MASKS[np.minimum(lengths, 8)], np.minimum(lengths, 8))
+            tail = np.clip(lengths - 8, 0, 8)
+            key = (head << np.uint64(32)) | _pack_digits(second & _BYTE_MASKS[tail], tail)
+        keys.append(key)
+        present.append(chunk.is_valid().to_numpy(zero_copy_only=False))
+    return (np.concatenate(keys) if keys else np.zeros(0, np.uint64),
+            np.concatenate(present) if present else np.zeros(0, bool))
+
+
 def id_keys(*columns: pd.Series) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Per column (keys, present): uint64 keys equal exactly where the ids are equal (the same packing
     for all the columns given), or None when the ids are not short Arrow strings (see above)."""
-    chunked = [_string_chunks(column) for column in columns]
-    if any(chunks is None for chunks in chunked):
+    read = [_column(column) for column in columns]
+    if any(column is None for column in read):
         return None
-    pieces: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = []
-    longest, has_nul, digits_only = 0, False, True
-    for chunks in chunked:
-        parts = []
-        for chunk in chunks or []:
-            n = len(chunk)
-            buffers = chunk.buffers()
-            offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset: chunk.offset + n + 1]
-            data = (np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None
-                    else np.zeros(0, np.uint8))[offsets[0]: offsets[-1]]
-            lengths = np.diff(offsets)
-            longest = max(longest, int(lengths.max(initial=0)))
-            has_nul = has_nul or bool((data == 0).any())
-            digits_only = digits_only and bool(((data >= 48) & (data <= 57)).all())
-            parts.append((offsets - offsets[0], data, lengths))
-        pieces.append(parts)
-    if not (longest <= 8 and not has_nul) and not (digits_only and longest <= 16):
+    packing = _packing(read)
+    if packing is None:
         return None
-    out = []
-    for chunks, parts in zip(chunked, pieces, strict=True):
-        keys, present = [], []
-        for chunk, (offsets, data, lengths) in zip(chunks or [], parts, strict=True):
-            padded = np.zeros(len(data) + 16, np.uint8)
-            padded[: len(data)] = data
-            windows = as_strided(padded, shape=(len(data) + 9, 8), strides=(1, 1))
-            first = np.ascontiguousarray(windows[offsets[:-1]]).view("<u8").ravel()
-            if longest <= 8 and not has_nul:
-                key = first & _BYTE_MASKS[lengths]
-            else:
-                second = np.ascontiguousarray(windows[offsets[:-1] + 8]).view("<u8").ravel()
-                head = _pack_digits(first & _BYTE_MASKS[np.minimum(lengths, 8)], np.minimum(lengths, 8))
-                tail = np.clip(lengths - 8, 0, 8)
-                key = (head << np.uint64(32)) | _pack_digits(second & _BYTE_MASKS[tail], tail)
-            keys.append(key)
-            present.append(chunk.is_valid().to_numpy(zero_copy_only=False))
-        out.append((np.concatenate(keys) if keys else np.zeros(0, np.uint64),
-                    np.concatenate(present) if present else np.zeros(0, bool)))
-    return out
+    return [_pack(column, packing) for column in read]
+
+
+class IdPositions:
+    """reference.get_indexer(values) for a fixed, unique index of ids looked up many times (a big
+    client's customers, bucket after bucket): the reference's keys are packed and sorted once, each
+    lookup packs its values and binary-searches them. pandas' get_indexer turns every Arrow string
+    looked up into a Python object (seconds per million ids). Other ids take get_indexer."""
+
+    def __init__(self, reference: pd.Index) -> None:
+        self.reference = reference
+        self._column = _column(reference)
+        self._sorted: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _keys(self, packing: str) -> tuple[np.ndarray, np.ndarray]:
+        if packing not in self._sorted:
+            keys, present = _pack(self._column, packing)
+            where = np.flatnonzero(present)
+            order = where[np.argsort(keys[where], kind="stable")]
+            self._sorted[packing] = keys[order], order
+        return self._sorted[packing]
+
+    def __call__(self, values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+        """The position in the reference of each value (int64), -1 where absent (or missing: a missing
+        id is never looked up)."""
+        values = values if isinstance(values, (pd.Series, pd.Index)) else pd.Index(values)
+        column = _column(values) if self._column is not None else None
+        packing = None if column is None else _packing([column, self._column])
+        if packing is None:
+            return self.reference.get_indexer(pd.Index(values)).astype(np.int64)
+        keys, present = _pack(column, packing)
+        ordered, order = self._keys(packing)
+        if not len(ordered):
+            return np.full(len(keys), -1, np.int64)
+        # each distinct key searched once, in increasing order (a column repeats its ids, and random
+        # probes into millions of sorted keys miss the cache)
+        codes, distinct = pd.factorize(keys, sort=True)
+        at = np.minimum(np.searchsorted(ordered, distinct), len(ordered) - 1)
+        per_key = np.where(ordered[at] == distinct, order[at], -1)
+        return np.where(present, per_key[codes], -1).astype(np.int64)
+
+
+_POSITIONS: dict[int, tuple[weakref.ref, IdPositions]] = {}
+
+
+def positions_in(reference: pd.Index) -> IdPositions:
+    """The `IdPositions` of `reference`, made once per index object while it lives (the sections look
+    the same customers up in every bucket)."""
+    for key in [k for k, (ref, _) in _POSITIONS.items() if ref() is None]:
+        del _POSITIONS[key]
+    entry = _POSITIONS.get(id(reference))
+    if entry is None or entry[0]() is not reference:
+        entry = (weakref.ref(reference), IdPositions(reference))
+        _POSITIONS[id(reference)] = entry
+    return entry[1]
 
 
 def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -130,6 +213,9 @@ def is_in(values: pd.Series, reference: pd.Series) -> pd.Series:
     first: pandas' isin with Arrow strings turns the reference into a Python list of scalars (8 s for a
     million ids), the codes cost a hash pass each.
     """
+    if isinstance(values.dtype, pd.StringDtype) and reference.dtype == object:
+        # ids gathered into a Python list (object) compare as the column's strings: keeps the fast path
+        reference = reference.astype(values.dtype)
     keys = id_keys(values, reference)
     if keys is not None:
         (mine, present), (theirs, known) = keys

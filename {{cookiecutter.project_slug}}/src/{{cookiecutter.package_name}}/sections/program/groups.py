@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...core.keys import positions_in
 from ...core.membership import ANONYMOUS, IDENTIFIED, MEMBERS, NON_MEMBERS
 from .dates import month_start
 
@@ -55,7 +56,7 @@ def join_day_of(customer: pd.Series, joins: pd.Series) -> pd.Series:
     target = pd.Index(uniques)
     if target.dtype != joins.index.dtype:
         target = target.astype(object)
-    position = joins.index.get_indexer(target)
+    position = positions_in(joins.index)(target)  # joins.index.get_indexer
     values = joins.to_numpy(dtype="datetime64[ns]")
     per_id = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
     found = position >= 0

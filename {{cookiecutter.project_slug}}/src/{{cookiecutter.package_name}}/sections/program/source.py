@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...core.keys import positions_in
 from ...engine.buckets import empty_checks
 from ...engine.customers import CustomerChecks
 from .totals import TOTAL_COLUMNS, Totals, add_totals, check_totals
@@ -41,8 +42,8 @@ def number_ids(frame: pd.DataFrame, labels: pd.Index | None) -> pd.DataFrame:
     if labels is None or "customer_id" not in frame.columns:
         return frame
     codes, uniques = pd.factorize(frame["customer_id"])
-    # `labels` itself (not a copy): its hash table is built once, not for every chunk or bucket
-    numbers = labels.get_indexer(pd.Index(uniques).astype(labels.dtype)).astype("float64")
+    # `labels` itself (not a copy): its sorted keys are built once, not for every chunk or bucket
+    numbers = positions_in(labels)(pd.Index(uniques).astype(labels.dtype)).astype("float64")
     numbers[numbers < 0] = np.nan
     ids = np.full(len(codes), np.nan)
     ids[codes >= 0] = numbers[codes[codes >= 0]]

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.checks import as_identified
+from ...core.keys import positions_in
 from ...core.membership import MEMBERS, NON_MEMBERS, is_member_on
 
 ALL = "all"
@@ -36,7 +37,7 @@ def positions(values: pd.Index, index: pd.Index) -> np.ndarray:
     Arrow strings converts every id of a long column to a Python object)."""
     if values.dtype != index.dtype:
         values, index = values.astype(object), index.astype(object)
-    return index.get_indexer(values)
+    return positions_in(index)(values)
 
 
 def row_positions(codes: np.ndarray, per_code: np.ndarray) -> np.ndarray:

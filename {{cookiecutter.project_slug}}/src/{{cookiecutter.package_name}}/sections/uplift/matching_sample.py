@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from ...core.keys import positions_in
 from .checks import Checks
 
 # candidate (control, reference day) rows are screened in blocks of about this many rows, so that
@@ -49,7 +50,7 @@ class _CheckIndex:
 
     def __init__(self, checks: pd.DataFrame, codes: pd.Index, first: int, last: int) -> None:
         self.codes = codes
-        code = codes.get_indexer(checks["customer_id"])
+        code = positions_in(codes)(checks["customer_id"])  # codes.get_indexer, once per bucket
         keep = code >= 0
         day = (checks["day"].to_numpy("datetime64[D]").astype(np.int64))[keep]
         amount = checks["amount"].to_numpy(float)[keep]

@@ -1,0 +1,72 @@
+"""core.keys: the integer-key fast paths give exactly pandas' answers (isin, get_indexer) for every
+kind of id: short text, long digit strings, long text (pandas' path), object and numeric ids."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.core.keys import IdPositions, id_keys, is_in, positions_in
+
+RNG = np.random.default_rng(7)
+NUMBERS = RNG.choice(10**7, 3000, replace=False)
+KINDS = {
+    "short text": [f"C{x % 10**6:06d}" for x in NUMBERS],  # 7 bytes: packed as bytes
+    "long digits": [f"{x:014d}" for x in NUMBERS],  # 14 digits: packed as digits
+    "long text": [f"customer-{x}" for x in NUMBERS],  # neither: pandas' own path
+}
+
+
+def _reference_and_values(ids: list[str]) -> tuple[pd.Index, pd.Series]:
+    reference = pd.Index(ids[:2000], dtype="str").unique().sort_values()
+    # ids among the reference (repeated), ids not in it, a missing one and the empty string
+    drawn = list(np.array(ids)[RNG.integers(0, 3000, 5000)]) + [None, ""]
+    return reference, pd.Series(drawn, dtype="str")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_positions_equal_get_indexer(kind: str) -> None:
+    reference, values = _reference_and_values(KINDS[kind])
+    expected = reference.get_indexer(values)
+    expected[values.isna().to_numpy()] = -1
+    got = IdPositions(reference)(values)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, expected)
+    assert (got >= 0).sum() > 1000 and (got == -1).sum() > 1000  # both kinds of answer were asked
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_is_in_equals_isin(kind: str) -> None:
+    reference, values = _reference_and_values(KINDS[kind])
+    expected = values.isin(reference) & values.notna()
+    pd.testing.assert_series_equal(is_in(values, pd.Series(reference)), expected, check_names=False)
+    # a reference gathered into Python objects answers the same
+    as_objects = pd.Series(list(reference), dtype=object)
+    pd.testing.assert_series_equal(is_in(values, as_objects), expected, check_names=False)
+
+
+def test_packing_follows_every_column() -> None:
+    """Keys are equal exactly where ids are: 8-byte ids beside 12-digit ones switch both columns to
+    the digits packing, and a long text id anywhere leaves the keys to pandas."""
+    short = pd.Series(["12345678", "1", "00000001"], dtype="str")
+    long_digits = pd.Series(["000000000001", "12345678"], dtype="str")
+    (a, _), (b, _) = id_keys(short, long_digits)
+    assert a[0] == b[1] and a[1] != b[0] and a[2] != b[0]  # "1", "00000001", "000000000001" all differ
+    assert id_keys(short, pd.Series(["customer-long-id"], dtype="str")) is None
+    assert id_keys(pd.Series([1, 2])) is None
+
+
+def test_positions_of_other_ids_and_edges() -> None:
+    numeric = IdPositions(pd.Index([30.0, 10.0, 20.0]))
+    np.testing.assert_array_equal(numeric(pd.Index([10.0, 40.0, 30.0])), [1, -1, 0])
+    objects = IdPositions(pd.Index(["b", "a"], dtype=object))
+    np.testing.assert_array_equal(objects(pd.Series(["a", "x"], dtype="str")), [1, -1])
+    np.testing.assert_array_equal(IdPositions(pd.Index([], dtype="str"))(pd.Series(["a"], dtype="str")), [-1])
+    assert IdPositions(pd.Index(["a"], dtype="str"))(pd.Series([], dtype="str")).shape == (0,)
+
+
+def test_positions_are_made_once_per_index() -> None:
+    reference = pd.Index(["b", "a", "c"], dtype="str")
+    first = positions_in(reference)
+    assert positions_in(reference) is first
+    assert positions_in(reference.copy()) is not first  # an equal index is another object
+    np.testing.assert_array_equal(first(pd.Series(["c", "a"], dtype="str")), [2, 1])
