@@ -40,6 +40,8 @@ def window_spend(checks: pd.DataFrame, sends: pd.DataFrame, window_days: int) ->
     [sent_day, sent_day + window_days) (campaign_id, customer_id, spend, purchases)."""
     checks = checks.loc[is_in(checks["customer_id"], sends["customer_id"]).to_numpy(),  # core.keys
                         ["customer_id", "day", "amount"]]
+    # only this bucket's sends: merging all of a big client's sends would hash millions of ids per bucket
+    sends = sends.loc[is_in(sends["customer_id"], checks["customer_id"]).to_numpy()]
     merged = sends.merge(checks, on="customer_id")
     inside = merged[(merged["day"] >= merged["sent_day"])
                     & (merged["day"] < merged["sent_day"] + pd.Timedelta(days=window_days))]

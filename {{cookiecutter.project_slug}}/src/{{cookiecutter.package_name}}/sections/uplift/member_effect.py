@@ -252,6 +252,7 @@ def unit_periods(checks: pd.DataFrame, units: pd.DataFrame, window_days: int, co
     # for every bucket, which made a big client's event study quadratic
     checks = checks.loc[is_in(checks["customer_id"], units["customer_id"]).to_numpy(),
                         ["customer_id", "day", "amount"]]
+    units = units.loc[is_in(units["customer_id"], checks["customer_id"]).to_numpy()]  # this bucket's
     merged = units.merge(checks, on="customer_id", how="inner")
     offset = (merged["day"] - merged["ref_day"]).dt.days
     inside = (offset >= -window_days) & (offset < window_days + confirm_days)
