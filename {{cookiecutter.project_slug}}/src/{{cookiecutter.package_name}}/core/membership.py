@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .keys import positions_in
+
 MEMBERS = "members"
 NON_MEMBERS = "non_members"
 ANONYMOUS = "anonymous"
@@ -58,8 +60,12 @@ def join_dates(customers: pd.DataFrame | None,
 
 
 def join_day_array(customer_ids: pd.Index | pd.Series, joins: pd.Series) -> np.ndarray:
-    """Join day of each id as datetime64[D] (NaT = not a member)."""
-    return joins.reindex(pd.Index(customer_ids).astype("string")).to_numpy("datetime64[D]")
+    """Join day of each id as datetime64[D] (NaT = not a member): joins.reindex(ids), by `core.keys`
+    (a big client's buckets look millions of ids up in the same join days)."""
+    position = positions_in(joins.index)(pd.Index(customer_ids).astype("string"))
+    days = joins.to_numpy("datetime64[D]")
+    return np.where(position >= 0, days[np.maximum(position, 0)] if len(days) else np.datetime64("NaT", "D"),
+                    np.datetime64("NaT", "D"))
 
 
 def is_member_on(customer_ids: pd.Index | pd.Series, joins: pd.Series, day: pd.Timestamp) -> np.ndarray:
