@@ -35,7 +35,11 @@ from {{ cookiecutter.package_name }}.sections.uplift.targeting_eval import (
     qini_points,
     uplift_at,
 )
-from {{ cookiecutter.package_name }}.sections.uplift.targeting_features import customer_features
+from {{ cookiecutter.package_name }}.sections.uplift.targeting_features import (
+    POINT_SIGNS,
+    customer_features,
+    points_balance,
+)
 
 PROJECT = Path(__file__).resolve().parents[3]
 T = pd.Timestamp
@@ -124,6 +128,26 @@ def test_features_use_only_what_was_known_before_sending():
     b = customer_features(history, pd.Index(["b"]), T("2024-04-01")).loc["b"]
     assert b["frequency_365"] == 0 and b["member"] == 0 and np.isnan(b["membership_days"])
     assert b["earlier_campaigns"] == 0 and b["points_balance"] == 0
+
+
+def test_points_balance_equals_the_ledger_summed_per_customer():
+    """The signed sum of each customer's ledger rows before the day, as a groupby of the rows gives it
+    (unknown kinds and missing points count nothing; customers without rows get 0)."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    points = pd.DataFrame({
+        "customer_id": pd.Series(rng.choice([f"c{k}" for k in range(300)] + [None], n), dtype="string"),
+        "kind": rng.choice(["accrual", "redemption", "expiry", "adjustment", "bonus?", None], n),
+        "date": T("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, n), unit="D"),
+        "points": np.where(rng.random(n) < 0.05, np.nan, rng.integers(1, 500, n) / 4)})
+    ids = pd.Index([f"c{k}" for k in range(0, 400, 2)])  # half of the ledger's customers, and strangers
+    as_of = T("2024-05-01")
+    rows = points[(points["date"] < as_of) & points["customer_id"].isin(ids)]
+    signed = rows["points"] * rows["kind"].map(POINT_SIGNS).astype(float)
+    expected = signed.groupby(rows["customer_id"]).sum().reindex(ids, fill_value=0.0)
+    got = points_balance(points, ids, as_of)
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+    assert list(got.index) == list(ids) and (got != 0).sum() > 100 and (got.loc["c398"] == 0)
 
 
 def test_the_targets_export_goes_to_exports(tmp_path):
