@@ -17,13 +17,14 @@ from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 from {{ cookiecutter.package_name }}.report.xlsx import write_tables_xlsx
 from {{ cookiecutter.package_name }}.sections.steps import Step
-from {{ cookiecutter.package_name }}.sections.uplift import section
+from {{ cookiecutter.package_name }}.sections.uplift import section, targeting
 from {{ cookiecutter.package_name }}.sections.uplift.settings import Settings
 from {{ cookiecutter.package_name }}.sections.uplift.targeting import (
     History,
     evaluate_campaign,
     expected_revenue,
     sampled,
+    target_list,
     targeting_kpis,
 )
 from {{ cookiecutter.package_name }}.sections.uplift.targeting_eval import (
@@ -269,3 +270,14 @@ def test_expected_revenue_and_romi_by_share(sample):
     revenue = table.loc[0.3, "incremental_revenue"]
     assert table.loc[0.3, "romi"] == pytest.approx((revenue * 0.5 - 3000) / 3000)
     assert expected_revenue(result, 1000, None, 0.5)["romi"].isna().all()
+
+
+def test_the_target_list_is_the_same_scored_block_by_block(sample, monkeypatch):
+    """A big client's customers are scored in blocks of rows: the same list as scoring them at once."""
+    result = evaluate(sample, "autumn_bonus")
+    day = sample["data"].period[1] + pd.Timedelta(days=1)
+    whole = target_list(sample["history"], result, day, sample["data"].settings)
+    monkeypatch.setattr(targeting, "SCORE_ROWS", 997)
+    blocks = target_list(sample["history"], result, day, sample["data"].settings)
+    assert len(whole) > 10 * 997 and whole["score"].nunique() > 100
+    pd.testing.assert_frame_equal(blocks, whole)

@@ -39,6 +39,7 @@ from .targeting_features import History, customer_features
 from .targeting_models import LEARNERS, ModelOptions, capped, cross_fit, fit_learners, single_thread
 
 KPI_KEYS = ("model", "qini_area", "qini_ci_low", "qini_ci_high", "uplift_at_30", "recommended")
+SCORE_ROWS = 500_000  # customers scored at a time for the target list
 LIST_SHARES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -137,7 +138,9 @@ def target_list(history: History, result: dict[str, Any], as_of: pd.Timestamp,
     with single_thread():
         tau = fit_learners(result["features"], y, scores["treated"].to_numpy(bool), options_of(settings),
                            (result["model"],))[result["model"]]
-        score = tau(x)
+        # by blocks of rows (each row's score is its own): the model's float copy of 8.6M rows is a GiB
+        score = np.concatenate([tau(x.iloc[start: start + SCORE_ROWS])
+                                for start in range(0, len(x), SCORE_ROWS)] or [np.zeros(0)])
     out = pd.DataFrame({"customer_id": x.index.astype(str), "score": np.round(score, 2)})
     return out.sort_values(["score", "customer_id"], ascending=[False, True], kind="stable",
                            ignore_index=True)
