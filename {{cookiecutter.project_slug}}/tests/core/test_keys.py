@@ -1,10 +1,13 @@
 """core.keys: the integer-key fast paths give exactly pandas' answers (isin, get_indexer) for every
 kind of id: short text, long digit strings, long text (pandas' path), object and numeric ids."""
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.package_name }}.core import keys
 from {{ cookiecutter.package_name }}.core.keys import IdPositions, id_keys, is_in, positions_in
 
 RNG = np.random.default_rng(7)
@@ -64,9 +67,14 @@ def test_positions_of_other_ids_and_edges() -> None:
     assert IdPositions(pd.Index(["a"], dtype="str"))(pd.Series([], dtype="str")).shape == (0,)
 
 
-def test_positions_are_made_once_per_index() -> None:
+def test_positions_are_made_once_per_index_and_forgotten_with_it() -> None:
     reference = pd.Index(["b", "a", "c"], dtype="str")
     first = positions_in(reference)
-    assert positions_in(reference) is first
-    assert positions_in(reference.copy()) is not first  # an equal index is another object
     np.testing.assert_array_equal(first(pd.Series(["c", "a"], dtype="str")), [2, 1])
+    memo = first._memo
+    assert memo and positions_in(reference)._memo is memo  # the sorted keys are made once
+    assert positions_in(reference.copy())._memo is not memo  # an equal index is another object
+    count = len(keys._MEMOS)
+    del reference, first
+    gc.collect()
+    assert len(keys._MEMOS) < count  # the memo went with its index: no big index is held forever

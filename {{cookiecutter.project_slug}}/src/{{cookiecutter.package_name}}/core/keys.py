@@ -114,27 +114,33 @@ class IdPositions:
     """reference.get_indexer(values) for a fixed, unique index of ids looked up many times (a big
     client's customers, bucket after bucket): the reference's keys are packed and sorted once, each
     lookup packs its values and binary-searches them. pandas' get_indexer turns every Arrow string
-    looked up into a Python object (seconds per million ids). Other ids take get_indexer."""
+    looked up into a Python object (seconds per million ids). Other ids take get_indexer.
+    `memo` keeps what is computed of the reference (`positions_in` shares it while the index lives)."""
 
-    def __init__(self, reference: pd.Index) -> None:
+    def __init__(self, reference: pd.Index, memo: dict | None = None) -> None:
         self.reference = reference
-        self._column = _column(reference)
-        self._sorted: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._memo = {} if memo is None else memo
+
+    def _column(self) -> _Column | None:
+        if "column" not in self._memo:
+            self._memo["column"] = _column(self.reference)
+        return self._memo["column"]
 
     def _keys(self, packing: str) -> tuple[np.ndarray, np.ndarray]:
-        if packing not in self._sorted:
-            keys, present = _pack(self._column, packing)
+        if packing not in self._memo:
+            keys, present = _pack(self._column(), packing)
             where = np.flatnonzero(present)
             order = where[np.argsort(keys[where], kind="stable")]
-            self._sorted[packing] = keys[order], order
-        return self._sorted[packing]
+            self._memo[packing] = keys[order], order
+        return self._memo[packing]
 
     def __call__(self, values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         """The position in the reference of each value (int64), -1 where absent (or missing: a missing
         id is never looked up)."""
         values = values if isinstance(values, (pd.Series, pd.Index)) else pd.Index(values)
-        column = _column(values) if self._column is not None else None
-        packing = None if column is None else _packing([column, self._column])
+        mine = self._column()
+        column = _column(values) if mine is not None else None
+        packing = None if column is None else _packing([column, mine])
         if packing is None:
             return self.reference.get_indexer(pd.Index(values)).astype(np.int64)
         keys, present = _pack(column, packing)
@@ -149,19 +155,20 @@ class IdPositions:
         return np.where(present, per_key[codes], -1).astype(np.int64)
 
 
-_POSITIONS: dict[int, tuple[weakref.ref, IdPositions]] = {}
+# id(index) -> (weak reference to it, its memo); the memo holds arrays only, never the index, so the
+# entry goes when the index does (the weak reference's callback)
+_MEMOS: dict[int, tuple[weakref.ref, dict]] = {}
 
 
 def positions_in(reference: pd.Index) -> IdPositions:
-    """The `IdPositions` of `reference`, made once per index object while it lives (the sections look
-    the same customers up in every bucket)."""
-    for key in [k for k, (ref, _) in _POSITIONS.items() if ref() is None]:
-        del _POSITIONS[key]
-    entry = _POSITIONS.get(id(reference))
+    """The `IdPositions` of `reference`, its sorted keys made once per index object while it lives (the
+    sections look the same customers up in every bucket)."""
+    key = id(reference)
+    entry = _MEMOS.get(key)
     if entry is None or entry[0]() is not reference:
-        entry = (weakref.ref(reference), IdPositions(reference))
-        _POSITIONS[id(reference)] = entry
-    return entry[1]
+        entry = (weakref.ref(reference, lambda _, key=key: _MEMOS.pop(key, None)), {})
+        _MEMOS[key] = entry
+    return IdPositions(reference, entry[1])
 
 
 def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
