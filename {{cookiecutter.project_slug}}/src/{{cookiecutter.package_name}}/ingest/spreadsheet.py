@@ -16,8 +16,18 @@ def read_typed(path: Path, options: ReadOptions) -> pd.DataFrame:
     """An Excel or Parquet file's cells as text (None for empty), with its own header names."""
     if path.suffix.lower() in (".parquet", ".pq"):
         return typed_as_text(pd.read_parquet(path), options)
-    sheet = 0 if options.sheet is None else options.sheet
-    frame = pd.read_excel(path, sheet_name=sheet, header=options.header_row, dtype=object)
+    frame = pd.read_excel(path, sheet_name=sheet_of(options), header=options.header_row, dtype=object)
+    return sheet_as_text(frame, options)
+
+
+def sheet_of(options: ReadOptions) -> str | int:
+    """The sheet read: by name, or by position (the first when none is configured)."""
+    return 0 if options.sheet is None else options.sheet
+
+
+def sheet_as_text(frame: pd.DataFrame, options: ReadOptions) -> pd.DataFrame:
+    """Rows of a sheet as pandas parsed them (dtype object): header names and cells as text. Also the
+    chunks of a streamed sheet (excel_stream.py)."""
     frame.columns = [cell_text(c, options) or f"Unnamed: {i}" for i, c in enumerate(frame.columns)]
     return typed_as_text(frame, options)
 

@@ -13,7 +13,8 @@ converted table (its order), so that at most a chunk is in memory. What differs 
   file is read: the parts that hold one are rewritten.
 CSV files are streamed (Arrow's reader for plain files, else pandas' reader, as read.py), Parquet files
 by batches of rows (their typed cells rendered as text as spreadsheet.read_typed does, with the pandas
-types of the whole file); Excel files (at most about a million rows) take the in-memory path.
+types of the whole file), Excel workbooks (.xlsx, .xlsm) by chunks of rows parsed as pandas parses the
+whole sheet (excel_stream.py); an old .xls workbook takes the in-memory path.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from . import read as reader
 from .column import Column
 from .dates import Dates
 from .errors import DataError, NotPlain, NotTyped, check_file, combined_error, reading_errors
+from .excel_stream import Wider, excel_chunks, is_streamed_excel, sheet_width
 from .numbers import Numbers
 from .options import ReadingNotes, ReadOptions, note
 from .read import TableSource, _ChunkedTable
@@ -197,9 +199,20 @@ def parquet_chunks(path: Path, options: ReadOptions) -> Iterator[pd.DataFrame]:
             yield typed_as_text(frame.astype(dict.fromkeys(floats, "float64")), options)
 
 
+def _stream_excel(source: TableSource, folder: Path, notes: ReadingNotes | None) -> Staged:
+    """An Excel sheet streamed; read again with the whole sheet's width when a row after the first
+    chunk is wider than the rows before it (excel_stream.py)."""
+    rows = min(csv_reader.CHUNK_ROWS, STREAM_CHUNK_ROWS)
+    try:
+        return _stream_chunks(excel_chunks(source.file, source.options, rows), source, folder, notes)
+    except Wider:  # raised while reading, before finish() notes anything
+        width = sheet_width(source.file, source.options)
+    return _stream_chunks(excel_chunks(source.file, source.options, rows, width), source, folder, notes)
+
+
 def stream_table(source: TableSource, folder: Path, notes: ReadingNotes | None) -> Staged:
-    """The CSV or Parquet file of `source` converted into Parquet parts in `folder` (read.py's rules and
-    errors; the CSV readers are tried as in read._read_converted)."""
+    """The CSV, Parquet or Excel (.xlsx, .xlsm) file of `source` converted into Parquet parts in
+    `folder` (read.py's rules and errors; the CSV readers are tried as in read._read_converted)."""
     file, options = source.file, source.options
     check_file(file)
     if is_parquet(file):
@@ -208,8 +221,10 @@ def stream_table(source: TableSource, folder: Path, notes: ReadingNotes | None) 
         if empty:
             raise DataError(file, "the file has a header but no rows")
         return _stream_chunks(parquet_chunks(file, options), source, folder, notes)
+    if is_streamed_excel(file):
+        return _stream_excel(source, folder, notes)
     if not csv_reader.is_csv(file):
-        raise ValueError(f"{file}: Excel files are not streamed")
+        raise ValueError(f"{file}: .xls workbooks are not streamed")
     block = min(csv_reader.CHUNK_BYTES, STREAM_CHUNK_BYTES)
     rows = min(csv_reader.CHUNK_ROWS, STREAM_CHUNK_ROWS)
     if reader.FAST_CSV:
