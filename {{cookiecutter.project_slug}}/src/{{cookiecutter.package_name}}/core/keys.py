@@ -155,6 +155,12 @@ class IdPositions:
         return np.where(present, per_key[codes], -1).astype(np.int64)
 
 
+def as_text(index: pd.Index) -> pd.Index:
+    """`index` as text ids ("string" dtype): the index itself when it already is text, so that
+    `positions_in` finds its memo."""
+    return index if isinstance(index.dtype, pd.StringDtype) else pd.Index(index).astype("string")
+
+
 # id(index) -> (weak reference to it, its memo); the memo holds arrays only, never the index, so the
 # entry goes when the index does (the weak reference's callback)
 _MEMOS: dict[int, tuple[weakref.ref, dict]] = {}

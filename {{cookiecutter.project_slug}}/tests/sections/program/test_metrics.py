@@ -11,6 +11,7 @@ from {{ cookiecutter.package_name }}.sections.program.checks import check_metric
 from {{ cookiecutter.package_name }}.sections.program.dates import month_start
 from {{ cookiecutter.package_name }}.sections.program.groups import (
     classify_checks,
+    distinct,
     integer_ids,
     join_day_of,
     numbered_joins,
@@ -400,3 +401,18 @@ def test_breakdowns_by_month_and_respondent_group(joins):
     assert groups["score"].tolist() == pytest.approx([1 / 3, 1.0, 1.0, -1.0])
     monthly, groups = breakdowns(answers, nps_of, Window(START, END, joins, breakdown=False))
     assert monthly is None and groups["group"].tolist() == ["all"] and groups.at[0, "responses"] == 3
+
+
+def test_distinct_counts_like_a_python_set_of_the_parts():
+    """Numbered ids (floats), integers, text and a mix: the size of a set of the non-empty values."""
+    rng = np.random.default_rng(3)
+    numbers = [rng.integers(0, 500, 800).astype(float) for _ in range(3)]
+    numbers[1][::7] = np.nan
+    expected = len({x for part in numbers for x in part if not np.isnan(x)})
+    assert distinct(*numbers) == expected and 400 < expected < 500
+    assert distinct(pd.Index(numbers[0]), pd.Series(numbers[1])) == len(
+        {x for part in numbers[:2] for x in part if not np.isnan(x)})
+    assert distinct(np.array([3, 1, 3]), np.array([1, 2])) == 3
+    assert distinct(pd.Series(["a", None, "b"], dtype="string"), np.array(["b", "c"], dtype=object)) == 3
+    assert distinct(np.array([1.0, 2.0]), pd.Series(["1", "x"])) == 4  # text "1" is not the number 1
+    assert distinct(pd.Series([], dtype=float), pd.Series([np.nan])) == 0

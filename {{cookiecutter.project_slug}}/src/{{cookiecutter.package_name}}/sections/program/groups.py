@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...core.keys import positions_in
+from ...core.keys import as_text, positions_in
 from ...core.membership import ANONYMOUS, IDENTIFIED, MEMBERS, NON_MEMBERS
 from .dates import month_start
 
@@ -80,7 +80,11 @@ def text_labels(codes: np.ndarray, labels: tuple[str, ...]) -> pd.api.extensions
 def distinct(*parts: pd.Series | pd.Index | np.ndarray) -> int:
     """Number of distinct non-empty values over all `parts` (like the size of a Python set of them)."""
     values = [pd.Series(part).dropna().unique() for part in parts]
-    values = [np.asarray(v, dtype=object) for v in values if len(v)]
+    values = [v for v in values if len(v)]
+    for kind in ("i", "f"):  # numbered ids (float) or integers: one typed pass, no Python objects
+        if values and all(np.asarray(v).dtype.kind == kind for v in values):
+            return len(pd.unique(np.concatenate([np.asarray(v) for v in values])))
+    values = [np.asarray(v, dtype=object) for v in values]
     return len(pd.unique(np.concatenate(values))) if values else 0
 
 
@@ -114,7 +118,7 @@ def numbered_joins(joins: pd.Series | None, labels: pd.Index | None) -> pd.Serie
     `integer_ids` (`labels`: the ids in number order), in number order."""
     if joins is None or labels is None:
         return joins
-    numbers = pd.Index(labels).astype("string").get_indexer(joins.index.astype("string"))
+    numbers = positions_in(as_text(labels))(joins.index.astype("string"))
     numbered = pd.Series(joins.to_numpy(), index=pd.Index(numbers.astype("float64"), name=joins.index.name),
                          name=joins.name)
     return numbered.sort_index()

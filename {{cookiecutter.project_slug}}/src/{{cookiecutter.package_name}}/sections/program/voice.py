@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...core.keys import as_text, positions_in
 from ...core.membership import MEMBERS, NON_MEMBERS
 from ...core.numbers import finite
 from ..rfm.scoring import NOT_YET, SEGMENTS, segment_key, segment_of
@@ -53,7 +54,7 @@ def customer_numbers(frame: pd.DataFrame, labels: pd.Index | None) -> pd.Series:
     out = np.full(len(frame), np.nan)
     if labels is not None and len(labels):
         known = ids.notna().to_numpy()
-        position = pd.Index(labels).astype("string").get_indexer(ids[known].astype("string"))
+        position = positions_in(as_text(labels))(ids[known].astype("string"))  # core.keys
         out[np.flatnonzero(known)[position >= 0]] = position[position >= 0]
     return pd.Series(out, index=frame.index)
 
