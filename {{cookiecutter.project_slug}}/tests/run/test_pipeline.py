@@ -9,6 +9,7 @@ import zipfile
 
 import nbformat
 import pandas as pd
+import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import load_workbook
@@ -192,10 +193,21 @@ def test_notebooks_run_side_by_side_in_two_kernels(sample_project, tmp_path, mon
     source, _ = sample_project
     project = copy_of(source, tmp_path / "p")
     _tiny_notebooks(project, 5, monkeypatch)
+    alive_at_report = []
+    build_report = runner._Run.report
+
+    def report(run):  # which kernels still live while the report is built
+        pids = {int((run.staging / f"pid-{k}.txt").read_text()) for k in range(5)}
+        alive_at_report.extend(pid for pid in pids if psutil.pid_exists(pid)
+                               and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+        return build_report(run)
+
+    monkeypatch.setattr(runner._Run, "report", report)
     result = run_client(project, "demo", progress=False, kernels=2)
     assert result.status == "complete", result.error
     pids = [(result.bundle / f"pid-{k}.txt").read_text() for k in range(5)]
     assert len(set(pids)) == 2  # two kernels, each reused (namespaces cleared: asserted in the cells)
+    assert alive_at_report == []  # shut down before the report: a big client's kernel holds GiBs
     manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
     assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 5
     assert "class=\"partial\"" not in (result.bundle / "index.html").read_text(encoding="utf-8")

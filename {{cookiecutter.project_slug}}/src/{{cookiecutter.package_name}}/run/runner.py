@@ -297,8 +297,8 @@ class _Run:
         with ThreadPoolExecutor(max_workers=len(shared), thread_name_prefix="kernel") as workers:
             for future in [workers.submit(self.work, k, w) for k, w in zip(shared, warm_of, strict=True)]:
                 future.result()
-        for extra in shared[1:]:
-            extra.close()
+        for kernel in shared:  # every kernel, before the report: the last notebook's variables (GiBs
+            kernel.close()      # for a big client) would stay in memory beside the browser printing
         self.bar.close()
         pdf_note, error = None, None
         if any(result.status == "ok" for result in self.results):
