@@ -140,6 +140,46 @@ def test_control_pool_is_capped_by_a_seeded_random_subset():
     assert pool(max_controls=50) == sorted(controls)
 
 
+def test_members_are_capped_by_a_seeded_random_subset_and_the_pool_kept():
+    """max_members: with more eligible members than the cap, a reproducible random subset of them is
+    matched, against the same control pool (chosen from every eligible member's join days)."""
+    d = T("2024-01-20")
+    members = [f"m{k}" for k in range(10)]
+    controls = [f"c{k}" for k in range(6)]
+    rows = []
+    for k, name in enumerate(members):  # each member joins on a day of their own
+        joined = d + pd.Timedelta(days=k)
+        rows += [(name, joined - pd.Timedelta(days=3), 100.0), (name, joined, 50.0)]
+    for name in controls:
+        rows += [(name, d - pd.Timedelta(days=4), 60.0)] + [(name, d + pd.Timedelta(days=k), 20.0)
+                                                           for k in range(10)]
+    transactions = pd.DataFrame({"customer_id": ids(*[r[0] for r in rows]), "date": [r[1] for r in rows],
+                                 "amount": [r[2] for r in rows]})
+    customers = pd.DataFrame({"customer_id": ids(*members, *controls),
+                              "registered_at": [T("2023-12-01")] * 16,
+                              "joined_program_at": [d + pd.Timedelta(days=k) for k in range(10)]
+                              + [pd.NaT] * 6})
+    period = (T("2023-12-01"), T("2024-03-01"))
+
+    def sample(**cap):
+        return matching.build_matching_sample(transactions, customers, period,
+                                              MatchDesign(window_days=10, confirm_days=2, **cap))
+
+    whole = sample()
+    assert sorted(whole.loc[whole["treated"], "customer_id"]) == sorted(members)
+    capped = sample(max_members=4, seed=1)
+    treated = sorted(capped.loc[capped["treated"], "customer_id"])
+    assert len(treated) == 4 and set(treated) <= set(members)
+    assert sorted(sample(max_members=4, seed=1).loc[lambda f: f["treated"], "customer_id"]) == treated
+    assert sorted(sample(max_members=4, seed=2).loc[lambda f: f["treated"], "customer_id"]) != treated
+    # the pool (never-members and later joiners) is the same; it is compared at the kept join days only
+    untreated = set(capped.loc[~capped["treated"], "customer_id"])
+    assert set(controls) <= untreated <= set(controls) | set(members)
+    kept_days = set(capped.loc[capped["treated"], "ref_day"])
+    assert set(capped.loc[~capped["treated"], "ref_day"]) <= kept_days
+    pd.testing.assert_frame_equal(sample(max_members=10), whole)
+
+
 def test_pair_effects_by_hand():
     frame = pd.DataFrame({"pre_spend": [100.0, 300.0, 100.0, 100.0],
                           "post_spend": [150.0, 330.0, 100.0, 120.0],

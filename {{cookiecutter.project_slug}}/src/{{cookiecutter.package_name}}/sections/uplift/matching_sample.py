@@ -32,13 +32,16 @@ class MatchDesign:
     window_days: W, the length of the pre and post windows; feature_lag_days: features are measured at
     J - lag (0: the matched design; W: the DiD); confirm_days: C, members and controls need a purchase
     in [J, J + C); exact_columns: customer columns matched exactly (strata); max_controls: cap of the
-    control pool (a random subset, `seed`)."""
+    control pool (a random subset, `seed`); max_members: cap of the eligible members (a random subset,
+    `seed`: a big client's sample would hold every member at their join day and the pool at every join
+    day, GiBs at 100M checks, for an interval hardly narrower than 100,000 members give)."""
 
     window_days: int = 180
     feature_lag_days: int = 0
     confirm_days: int = 0
     exact_columns: tuple[str, ...] = ()
     max_controls: int | None = None
+    max_members: int | None = None
     seed: int = 42
 
 
@@ -268,7 +271,10 @@ def _sample_plan(cust: pd.DataFrame, first_seen: pd.Series, period: tuple[pd.Tim
     eligible = joined[(joined >= start + history) & (joined + after <= end)]
     if eligible.empty:
         return None
-    pool = _control_pool(cust, first_seen, eligible, design)
+    pool = _control_pool(cust, first_seen, eligible, design)  # of every eligible member's days
+    if design.max_members is not None and eligible.size > design.max_members:
+        rng = np.random.default_rng(design.seed + 1)  # not the pool's draw
+        eligible = eligible.iloc[np.sort(rng.choice(eligible.size, design.max_members, replace=False))]
     if pool.empty:
         return None
     return SamplePlan(cust.index, _days(first_seen), np.where(joined.notna(), _days(joined), _FAR_FUTURE),

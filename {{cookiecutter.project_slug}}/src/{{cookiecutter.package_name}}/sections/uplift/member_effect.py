@@ -298,7 +298,8 @@ def match_design(settings: Settings, kind: str, exact_columns: Sequence[str] = (
     return MatchDesign(window_days=settings.window_days,
                        feature_lag_days=0 if kind == "matched" else settings.window_days,
                        confirm_days=settings.confirm_days, exact_columns=tuple(exact_columns),
-                       max_controls=settings.max_controls, seed=settings.random_seed)
+                       max_controls=settings.max_controls, max_members=settings.max_members,
+                       seed=settings.random_seed)
 
 
 def _design(sample: pd.DataFrame | None, kind: str, settings: Settings) -> dict[str, Any]:
@@ -332,7 +333,8 @@ def member_effect_analysis(transactions: pd.DataFrame | Checks, customers: pd.Da
     `Text`: why the estimate is missing). Settings used: ``matching`` ("nearest": `match_nearest` with
     ``caliper``; "propensity": `match_propensity` with ``propensity_caliper``), ``exact_match``
     (customer columns to match exactly, see `exact_match_columns`), ``max_controls`` (cap of the
-    control pool, `build_matching_sample`), ``window_days``, ``confirm_days``, ``bootstrap_samples``,
+    control pool, `build_matching_sample`), ``max_members`` (cap of the members matched, a random
+    subset), ``window_days``, ``confirm_days``, ``bootstrap_samples``,
     ``random_seed``.
 
     * matched: features at the join day J over [J - W, J); effect on [J + C, J + C + W).

@@ -41,6 +41,7 @@ class Settings(ConfigBlock, block="uplift"):
     propensity_caliper: float = 0.2
     exact_match: tuple[str, ...] | None = ("tier",)
     max_controls: int | None = 50_000
+    max_members: int | None = 100_000
     region_launch_dates: Mapping[str, Any] | None = None
     campaign_costs: Mapping[str, float] | None = None
     cost_per_contact: float | None = None
