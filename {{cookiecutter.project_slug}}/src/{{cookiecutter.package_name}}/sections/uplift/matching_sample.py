@@ -34,7 +34,8 @@ class MatchDesign:
     in [J, J + C); exact_columns: customer columns matched exactly (strata); max_controls: cap of the
     control pool (a random subset, `seed`); max_members: cap of the eligible members (a random subset,
     `seed`: a big client's sample would hold every member at their join day and the pool at every join
-    day, GiBs at 100M checks, for an interval hardly narrower than 100,000 members give)."""
+    day, GiBs at 100M checks; the interval widens as one over the root of the members matched: at 100M
+    checks, 0.108 [0.104, 0.111] with every member, 0.115 [0.102, 0.130] with 100,000)."""
 
     window_days: int = 180
     feature_lag_days: int = 0
