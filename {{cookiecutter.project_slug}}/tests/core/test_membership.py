@@ -49,6 +49,18 @@ def test_members_on_a_day_include_those_who_joined_that_day():
     assert set(membership.GROUPS) == {"members", "non_members", "anonymous"}
 
 
+def test_join_day_of_each_id_as_reindex_gives_it():
+    joins = pd.Series(pd.to_datetime(["2024-03-01", "2024-01-15"]), name="joined_program_at",
+                      index=pd.Index(["b", "a"], dtype="string", name="customer_id"))
+    ids = pd.Series(["a", "zz", None, "b", "a"], dtype="string")
+    expected = joins.reindex(pd.Index(ids).astype("string")).to_numpy("datetime64[D]")
+    got = membership.join_day_array(ids, joins)
+    np.testing.assert_array_equal(got, expected)
+    assert str(got[0]) == "2024-01-15" and np.isnat(got[1]) and np.isnat(got[2])
+    nobody = joins.iloc[:0]
+    assert np.isnat(membership.join_day_array(ids, nobody)).all()
+
+
 def test_identified_checks_leave_anonymous_checks_out():
     checks = identified_checks(CHECKS)
     assert checks["customer_id"].tolist() == ["a", "a", "b", "b", "c"]

@@ -63,9 +63,8 @@ def join_day_array(customer_ids: pd.Index | pd.Series, joins: pd.Series) -> np.n
     """Join day of each id as datetime64[D] (NaT = not a member): joins.reindex(ids), by `core.keys`
     (a big client's buckets look millions of ids up in the same join days)."""
     position = positions_in(joins.index)(pd.Index(customer_ids).astype("string"))
-    days = joins.to_numpy("datetime64[D]")
-    return np.where(position >= 0, days[np.maximum(position, 0)] if len(days) else np.datetime64("NaT", "D"),
-                    np.datetime64("NaT", "D"))
+    days = np.append(joins.to_numpy("datetime64[D]"), np.datetime64("NaT", "D"))
+    return days[position]  # position -1 (not a member): the NaT appended
 
 
 def is_member_on(customer_ids: pd.Index | pd.Series, joins: pd.Series, day: pd.Timestamp) -> np.ndarray:
