@@ -56,3 +56,44 @@ def test_segments_from_tallies_of_sets_of_customers_equal_the_segments_of_every_
         assert len(expected) > 20
         pd.testing.assert_series_equal(found[snapshot].sort_index(), expected.sort_index(), check_names=False)
     assert snapshots[2] not in found  # before the first check: nobody is a customer yet
+
+
+def test_tallies_by_hand():
+    """Customer 0 bought on Jan 1, 5 and 20 (a return on Jan 10 is no purchase), customer 4 on Jan 8;
+    on Jan 9: customer 0 has frequency 2 and recency 4, customer 4 frequency 1 and recency 1."""
+    checks = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-20", "2024-01-10",
+                                                   "2024-01-08"]),
+                           "customer_id": [0.0, 0.0, 0.0, 0.0, 4.0], "amount": [10.0, 5.0, 7.0, -3.0, 2.0]})
+    tallies = rfm_tallies(checks, (pd.Timestamp("2024-01-09"), pd.Timestamp("2023-12-31")), np.array([4.0]))
+    assert tallies["snapshot"].eq(pd.Timestamp("2024-01-09")).all()  # nobody had bought by Dec 31
+    by_kind = {kind: rows for kind, rows in tallies.groupby("kind")}
+    assert by_kind["r"][["recency", "count"]].to_numpy().tolist() == [[1, 1], [4, 1]]
+    assert by_kind["f"][["frequency", "count"]].to_numpy().tolist() == [[1, 1], [2, 1]]
+    assert by_kind["who"][["customer", "recency", "frequency"]].to_numpy().tolist() == [[4.0, 1.0, 1.0]]
+
+
+def test_tallies_are_the_same_a_block_of_snapshot_days_at_a_time(numbered_checks, monkeypatch):
+    """The per-customer matrices are built a few snapshot days at a time for many customers: a block
+    of one day, of seven, or all at once give the same rows, snapshots in the order asked (repeats
+    included), against counts taken check by check."""
+    from {{ cookiecutter.package_name }}.sections.program import voice
+
+    snapshots = tuple(pd.Timestamp("2024-12-31") - pd.Timedelta(days=int(d)) for d in range(0, 800, 37))
+    snapshots += (snapshots[3],)
+    respondents = np.arange(0, 300, 3, dtype="float64")
+    whole = rfm_tallies(numbered_checks, snapshots, respondents)
+    for cells in (1, 7 * 300):
+        monkeypatch.setattr(voice, "_TALLY_CELLS", cells)
+        pd.testing.assert_frame_equal(rfm_tallies(numbered_checks, snapshots, respondents), whole)
+    bought = numbered_checks[numbered_checks["customer_id"].notna() & (numbered_checks["amount"] > 0)]
+    for snapshot in snapshots[::5]:
+        known = bought[bought["date"].dt.normalize() <= snapshot]
+        frequency = known.groupby("customer_id").size()
+        rows = whole[(whole["snapshot"] == snapshot) & (whole["kind"] == "f")]
+        expected = frequency.value_counts().sort_index()
+        assert rows["frequency"].astype(int).tolist() == expected.index.tolist()
+        assert rows["count"].astype(int).tolist() == expected.tolist()
+        who = whole[(whole["snapshot"] == snapshot) & (whole["kind"] == "who")].set_index("customer")
+        last = known.groupby("customer_id")["date"].max().dt.normalize()
+        recency = (snapshot - last).dt.days.reindex(who.index)
+        assert who["recency"].astype(int).tolist() == recency.astype(int).tolist()

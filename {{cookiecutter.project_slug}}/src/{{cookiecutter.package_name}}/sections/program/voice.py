@@ -24,7 +24,7 @@ group has fewer than ``program.voice_min_answers`` answers (its interval is then
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -119,6 +119,58 @@ def rfm_at_answers(answers: pd.DataFrame, segments: Segments) -> pd.Series:
 
 
 TALLY_COLUMNS = ("snapshot", "kind", "customer", "recency", "frequency", "count")
+# cells (customers x snapshot days) of the per-snapshot matrices computed at once: a block of snapshot
+# days at a time keeps them to a few tens of MB whatever the number of customers and snapshots
+_TALLY_CELLS = 4_000_000
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _frequency_and_last_day(codes: np.ndarray, days: np.ndarray, customers: int,
+                            at: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Per customer code (0..customers-1) and each day of `at` (sorted, distinct): the checks (`codes`,
+    `days`, sorted by code then day) on or before it, and the day of the last of them (`_NO_DAY`:
+    none), as (customers, days of the block) matrices, a block of days at a time: (first column,
+    frequency, last day). Each check is counted once, in the cell of the first day of `at` it does
+    not follow; running sums and maxima along the days do the rest."""
+    slot = np.searchsorted(at, days, side="left")  # len(at): after every day asked, never counted
+    frequency = np.zeros((customers, 1), dtype=np.int64)
+    last = np.full((customers, 1), _NO_DAY, dtype=np.int64)
+    width = max(1, _TALLY_CELLS // max(customers, 1))
+    for begin in range(0, at.size, width):
+        stop = min(begin + width, at.size)
+        inside = (slot >= begin) & (slot < stop)
+        cell = codes[inside] * (stop - begin) + (slot[inside] - begin)  # non-decreasing: rows sorted
+        counts = np.bincount(cell, minlength=customers * (stop - begin)).reshape(customers, -1)
+        frequency = np.cumsum(counts, axis=1) + frequency[:, -1:]
+        ends = np.flatnonzero(np.append(cell[1:] != cell[:-1], True)) if cell.size else cell
+        block_last = np.full(customers * (stop - begin), _NO_DAY, dtype=np.int64)
+        block_last[cell[ends]] = days[inside][ends]
+        block_last = block_last.reshape(customers, -1)
+        block_last[:, 0] = np.maximum(block_last[:, 0], last[:, -1])
+        last = np.maximum.accumulate(block_last, axis=1)
+        yield begin, frequency, last
+
+
+def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of non-negative integers, ascending, and how often each occurs (as
+    `np.unique(values, return_counts=True)`, by counting instead of sorting)."""
+    counts = np.bincount(values) if values.size else np.zeros(0, dtype=np.int64)
+    value = np.flatnonzero(counts)
+    return value.astype(np.int64), counts[value].astype(np.int64)
+
+
+def _tallies_at(day: int, frequency: np.ndarray, last: np.ndarray, customers: np.ndarray,
+                wanted: np.ndarray) -> list[dict[str, Any]]:
+    """The "r", "f" and "who" columns of one snapshot day (`rfm_tallies`) from its frequency and
+    last day per customer."""
+    has = frequency > 0
+    recency = day - np.where(has, last, day)
+    value_r, count_r = _value_counts(recency[has])
+    value_f, count_f = _value_counts(frequency[has])
+    who = has & wanted
+    return [{"kind": "r", "recency": value_r, "count": count_r},
+            {"kind": "f", "frequency": value_f, "count": count_f},
+            {"kind": "who", "customer": customers[who], "recency": recency[who], "frequency": frequency[who]}]
 
 
 def rfm_tallies(transactions: pd.DataFrame, snapshots: tuple[pd.Timestamp, ...],
@@ -134,30 +186,25 @@ def rfm_tallies(transactions: pd.DataFrame, snapshots: tuple[pd.Timestamp, ...],
     codes, uniques = factorize(customer[bought])
     days = transactions["date"].to_numpy(dtype="datetime64[ns]")[bought]
     days = days.astype("datetime64[D]").astype("int64")
-    parts = []
+    asked = [int(np.datetime64(pd.Timestamp(s).normalize().date(), "D").astype("int64")) for s in snapshots]
+    by_day: dict[int, list[dict[str, Any]]] = {}
     if len(codes):
-        first, span = int(days.min()), int(days.max() - days.min()) + 1
         order = np.lexsort((days, codes))
-        key = codes[order].astype("int64") * span + (days[order] - first)
-        numbers = np.arange(len(uniques), dtype="int64")
-        starts = np.searchsorted(key, numbers * span, side="left")
-        wanted = pd.Index(uniques).isin(pd.Index(np.asarray(respondents, dtype="float64")))
-    for snapshot in snapshots if len(codes) else ():
-        day = int(np.datetime64(pd.Timestamp(snapshot).normalize().date(), "D").astype("int64"))
-        if day < first:
-            continue
-        ends = np.searchsorted(key, numbers * span + min(day - first, span - 1), side="right")
-        frequency = ends - starts
-        has = frequency > 0
-        recency = day - (key[np.maximum(ends - 1, 0)] - numbers * span + first)
-        for kind, values in (("r", recency[has]), ("f", frequency[has])):
-            value, count = np.unique(values, return_counts=True)
-            parts.append(pd.DataFrame({"snapshot": snapshot, "kind": kind,
-                                       "recency" if kind == "r" else "frequency": value, "count": count}))
-        who = has & wanted
-        parts.append(pd.DataFrame({"snapshot": snapshot, "kind": "who",
-                                   "customer": np.asarray(uniques, dtype="float64")[who],
-                                   "recency": recency[who], "frequency": frequency[who]}))
+        codes, days = codes[order], days[order]
+        # customers numbered by their order among those with a check here: `factorize` may number a
+        # bucket's few customers among millions
+        starts = np.append(True, codes[1:] != codes[:-1])
+        customers = np.asarray(uniques, dtype="float64")[codes[starts]]
+        wanted = pd.Index(customers).isin(pd.Index(np.asarray(respondents, dtype="float64")))
+        at = np.unique([day for day in asked if day >= days.min()]).astype(np.int64)
+        blocks = _frequency_and_last_day(np.cumsum(starts) - 1, days, customers.size, at)
+        for begin, frequency, last in blocks:
+            for column in range(frequency.shape[1]):
+                day = int(at[begin + column])
+                by_day[day] = _tallies_at(day, frequency[:, column], last[:, column], customers, wanted)
+    parts = [pd.DataFrame({"snapshot": snapshot, **columns})
+             for snapshot, day in zip(snapshots, asked, strict=True) if day in by_day
+             for columns in by_day[day]]
     if not parts:
         return pd.DataFrame(columns=list(TALLY_COLUMNS))
     return pd.concat(parts, ignore_index=True).reindex(columns=list(TALLY_COLUMNS))
