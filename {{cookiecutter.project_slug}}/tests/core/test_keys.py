@@ -78,3 +78,24 @@ def test_positions_are_made_once_per_index_and_forgotten_with_it() -> None:
     del reference, first
     gc.collect()
     assert len(keys._MEMOS) < count  # the memo went with its index: no big index is held forever
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_numbered_ids_are_gathered_and_equal_get_indexer(dtype: str) -> None:
+    """A reference of distinct whole numbers (the sections' numbered customers, any order, gaps) is
+    looked up by one gather: the same answer as get_indexer for numbers inside, outside, missing,
+    negative, fractional, as integers or floats; references that are not numbered take get_indexer."""
+    reference = pd.Index(RNG.permutation(np.arange(0, 6000, 3)), dtype=dtype)
+    values = np.concatenate([RNG.integers(-5, 6100, 5000).astype(float), [np.nan, 2.5, -0.0, 1e300]])
+    lookup = IdPositions(reference)
+    assert lookup.numbered()
+    expected = reference.get_indexer(pd.Index(values))
+    np.testing.assert_array_equal(lookup(pd.Series(values)), expected)
+    integers = values[np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) < 1e9)].astype(int)
+    np.testing.assert_array_equal(lookup(pd.Index(integers)), reference.get_indexer(pd.Index(integers)))
+    assert (expected >= 0).sum() > 1000 and (expected == -1).sum() > 1000
+    assert not IdPositions(pd.Index([1.0, 1.0])).numbered()  # repeated numbers
+    for other in (pd.Index([0.5, 2.0]), pd.Index([-1.0, 2.0]), pd.Index([1.0, np.nan])):
+        assert not IdPositions(other).numbered()
+        asked = pd.Index([2.0, 0.5, -1.0, np.nan])
+        np.testing.assert_array_equal(IdPositions(other)(asked), other.get_indexer(asked))

@@ -134,10 +134,23 @@ class IdPositions:
             self._memo[packing] = keys[order], order
         return self._memo[packing]
 
+    def _slots(self) -> np.ndarray | None:
+        """For a reference of numbered ids (distinct whole numbers 0..n, as the sections number
+        customers): the position of each number, -1 for the numbers it lacks; None otherwise."""
+        if "slots" not in self._memo:
+            self._memo["slots"] = _number_slots(self.reference)
+        return self._memo["slots"]
+
+    def numbered(self) -> bool:
+        """Whether numbers are looked up by one gather (`_number_slots`)."""
+        return self._slots() is not None
+
     def __call__(self, values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         """The position in the reference of each value (int64), -1 where absent (or missing: a missing
         id is never looked up)."""
         values = values if isinstance(values, (pd.Series, pd.Index)) else pd.Index(values)
+        if values.dtype.kind in "fiu" and self.numbered():
+            return _gather(self._slots(), values.to_numpy(dtype="float64", na_value=np.nan))
         mine = self._column()
         column = _column(values) if mine is not None else None
         packing = None if column is None else _packing([column, mine])
@@ -153,6 +166,37 @@ class IdPositions:
         at = np.minimum(np.searchsorted(ordered, distinct), len(ordered) - 1)
         per_key = np.where(ordered[at] == distinct, order[at], -1)
         return np.where(present, per_key[codes], -1).astype(np.int64)
+
+
+# numbered references above this many slots (and four per id) take the general path: the table of
+# slots would cost more memory than it saves time
+_MAX_SLOTS = 1 << 24
+
+
+def _number_slots(reference: pd.Index) -> np.ndarray | None:
+    """Position of each number 0..max in a reference of distinct whole numbers (float or integer
+    dtype, no missing values), -1 where absent; None for any other reference."""
+    if reference.dtype.kind not in "fiu" or not len(reference):
+        return None
+    numbers = reference.to_numpy(dtype="float64")
+    top = numbers.max()
+    if not (numbers.min() >= 0 and top < max(_MAX_SLOTS, 4 * len(numbers))) \
+            or not np.array_equal(numbers, np.floor(numbers)) or not reference.is_unique:
+        return None
+    slots = np.full(int(top) + 1, -1, dtype=np.int32 if len(numbers) < 1 << 31 else np.int64)
+    slots[numbers.astype(np.int64)] = np.arange(len(numbers))
+    return slots
+
+
+def _gather(slots: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """get_indexer of float `values` against the numbers of `slots` (-1: absent, missing, not a whole
+    number or out of range), by indexing."""
+    inside = (values >= 0) & (values < len(slots))  # False for NaN
+    out = np.full(len(values), -1, dtype=np.int64)
+    whole = values[inside]
+    exact = whole == np.floor(whole)
+    out[np.flatnonzero(inside)[exact]] = slots[whole[exact].astype(np.int64)]
+    return out
 
 
 def as_text(index: pd.Index) -> pd.Index:

@@ -50,21 +50,18 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def join_day_of(customer: pd.Series, joins: pd.Series) -> pd.Series:
     """Join day of each customer id in `customer` (NaT for non-members and empty ids).
 
-    The ids are factorized first, so each distinct id is looked up once (a check file repeats
-    every customer many times)."""
+    Numbered ids (`integer_ids`) are looked up by one gather per check; other ids are factorized
+    first, so each distinct id is looked up once (a check file repeats every customer many times)."""
+    lookup = positions_in(joins.index)  # joins.index.get_indexer, memoized per index (core.keys)
+    values = np.append(joins.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    if customer.dtype.kind == "f" and lookup.numbered():  # numbered ids: one gather per check
+        return pd.Series(values[lookup(customer)], index=customer.index)  # -1: the NaT appended
     codes, uniques = factorize(customer)  # empty ids get code -1
     target = pd.Index(uniques)
     if target.dtype != joins.index.dtype:
         target = target.astype(object)
-    position = positions_in(joins.index)(target)  # joins.index.get_indexer
-    values = joins.to_numpy(dtype="datetime64[ns]")
-    per_id = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
-    found = position >= 0
-    per_id[found] = values[position[found]]
-    days = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
-    known = codes >= 0
-    days[known] = per_id[codes[known]]
-    return pd.Series(days, index=customer.index)
+    per_id = np.append(values[lookup(target)], np.datetime64("NaT", "ns"))
+    return pd.Series(per_id[codes], index=customer.index)  # code -1 (empty id): the NaT appended
 
 
 # the dtype pandas gives a column of text labels (str in pandas 3, object before)
