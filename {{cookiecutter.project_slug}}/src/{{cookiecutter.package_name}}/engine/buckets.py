@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..core.memory import release_freed
 from .budget import Budget
 from .duck import connect, quoted
 
@@ -115,7 +116,11 @@ def bucket_frames(folder: Path, columns: list[str] | None = None) -> Iterator[pd
 def map_buckets(folder: Path, func: PerCustomer, columns: list[str] | None = None) -> pd.DataFrame:
     """`func` applied to each bucket's checks in turn, the results concatenated (one bucket in memory
     at a time). With no bucket, `func` of an empty frame of the buckets' columns."""
-    parts = [func(frame) for frame in bucket_frames(folder, columns)]
+    parts = []
+    for frame in bucket_frames(folder, columns):
+        parts.append(func(frame))
+        del frame
+        release_freed()  # a bucket's frames are garbage now: the next bucket's reuse their pages
     if not parts:
         return func(empty_checks(folder, columns))
     return pd.concat(parts, ignore_index=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import load_config, project_root, read_config
+from ..core.memory import release_freed
 from ..sections.steps import Chart, Say, Skip, Step, Table
 from ..text import catalogue, common
 from ..text.catalogue import DEFAULT_LANGUAGE, Text
@@ -201,6 +202,7 @@ class RunContext:
                 self._markdown(self.render(item.text))
             elif isinstance(item, Skip):
                 self._markdown(self.render(Text(common.SKIPPED, {"reason": item.reason})))
+        release_freed()  # the step's working frames are garbage now (core.memory): the next starts lower
 
     @staticmethod
     def _markdown(text: str) -> None:

@@ -246,6 +246,13 @@ def test_a_big_campaign_is_evaluated_on_a_random_sample_of_each_group(sample):
     result = evaluate_campaign(rows, sample["history"], settings)
     assert result["treatment"] + result["control"] == len(rows)  # sizes of the whole campaign
     assert abs(result["evaluated"] - len(rows) * 3 // 4) <= 2 and len(result["scores"]) == result["evaluated"]
+    from {{ cookiecutter.package_name }}.sections.uplift.targeting_show import say_campaign
+
+    step = Step("campaign_targeting")
+    say_campaign(step, "autumn_bonus", result, 200)  # the report says the model saw a sample
+    said = step.items[0].text
+    assert said.key == "uplift.say.targeting_sampled"
+    assert (said.fields["evaluated"], said.fields["customers"]) == (result["evaluated"], len(rows))
 
 
 def test_aa_campaign_is_not_targeted(sample):

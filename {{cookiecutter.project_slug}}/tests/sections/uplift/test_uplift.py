@@ -3,6 +3,7 @@ sample generator."""
 
 import math
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,14 @@ def test_members_are_capped_by_a_seeded_random_subset_and_the_pool_kept():
     kept_days = set(capped.loc[capped["treated"], "ref_day"])
     assert set(capped.loc[~capped["treated"], "ref_day"]) <= kept_days
     pd.testing.assert_frame_equal(sample(max_members=10), whole)
+    assert capped.attrs["eligible_members"] == whole.attrs["eligible_members"] == 10
+    # the analysis says how many were eligible and how many were kept (the step's sentence reads it)
+    settings = Settings(window_days=10, confirm_days=2, exact_match=None, max_members=4, bootstrap_samples=20)
+    analysis = member_effect.member_effect_analysis(transactions, customers, period, settings)
+    assert (analysis["matched"]["eligible_members"], analysis["matched"]["members_subset"]) == (10, 4)
+    uncapped = member_effect.member_effect_analysis(transactions, customers, period,
+                                                    replace(settings, max_members=None))
+    assert uncapped["matched"]["members_subset"] is None
 
 
 def test_pair_effects_by_hand():

@@ -177,15 +177,18 @@ def _control_pool(cust: pd.DataFrame, first_seen: pd.Series, eligible: pd.Series
     return pool
 
 
-def _strata(cust: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """The values of the exact-match columns joined by " | " per customer ("all" without columns)."""
+def _strata(cust: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """The values of the exact-match columns joined by " | " per customer ("all" without columns), as
+    an object array in which equal values are one string: a string per customer would hold about
+    60 bytes each, for every customer of a big client, as long as the plan lives."""
     stratum = pd.Series("all", index=cust.index, dtype=object)
     if columns:
         parts = [cust[col].astype(object).fillna("(missing)").astype(str) for col in columns]
         stratum = parts[0]
         for part in parts[1:]:
             stratum = stratum + " | " + part
-    return stratum
+    codes, values = pd.factorize(stratum)
+    return np.asarray(values, dtype=object)[codes]
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -209,6 +212,7 @@ class SamplePlan:
     strata: np.ndarray
     period: tuple[int, int]
     design: MatchDesign
+    eligible: int = 0  # members eligible before `design.max_members` kept a random subset of them
 
 
 def _screened(index: _CheckIndex, plan: SamplePlan) -> tuple[np.ndarray, ...]:
@@ -272,6 +276,7 @@ def _sample_plan(cust: pd.DataFrame, first_seen: pd.Series, period: tuple[pd.Tim
     eligible = joined[(joined >= start + history) & (joined + after <= end)]
     if eligible.empty:
         return None
+    count = int(eligible.size)
     pool = _control_pool(cust, first_seen, eligible, design)  # of every eligible member's days
     if design.max_members is not None and eligible.size > design.max_members:
         rng = np.random.default_rng(design.seed + 1)  # not the pool's draw
@@ -280,8 +285,8 @@ def _sample_plan(cust: pd.DataFrame, first_seen: pd.Series, period: tuple[pd.Tim
         return None
     return SamplePlan(cust.index, _days(first_seen), np.where(joined.notna(), _days(joined), _FAR_FUTURE),
                       cust.index.get_indexer(eligible.index), _days(eligible), cust.index.get_indexer(pool),
-                      np.unique(_days(eligible)), _strata(cust, design.exact_columns).to_numpy(),
-                      (int(_days(pd.Series([start]))[0]), int(_days(pd.Series([end]))[0])), design)
+                      np.unique(_days(eligible)), _strata(cust, design.exact_columns),
+                      (int(_days(pd.Series([start]))[0]), int(_days(pd.Series([end]))[0])), design, count)
 
 
 def build_matching_samples(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,
@@ -307,8 +312,12 @@ def build_matching_samples(transactions: pd.DataFrame | Checks, customers: pd.Da
         if plan is None:
             samples.append(None)
             continue
-        sample = rows[rows["plan"] == wanted.index(plan)].drop(columns="plan")
-        sample = sample.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+        # one copy of the plan's rows, taken in the sample's order (a big client's samples hold
+        # millions of rows: filtering, sorting and dropping columns each copied them)
+        mine = np.flatnonzero(rows["plan"].to_numpy() == wanted.index(plan))
+        mine = mine[np.argsort(rows["order"].to_numpy()[mine], kind="stable")]
+        sample = rows.drop(columns=["plan", "order"]).take(mine).reset_index(drop=True)
+        sample.attrs["eligible_members"] = plan.eligible  # read by `member_effect` (a subset is said)
         samples.append(sample if sample["treated"].any() else None)
     return samples
 

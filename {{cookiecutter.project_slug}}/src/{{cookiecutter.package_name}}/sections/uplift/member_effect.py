@@ -318,8 +318,11 @@ def _design(sample: pd.DataFrame | None, kind: str, settings: Settings) -> dict[
     if effect["estimate"] is None:
         reason = Text("uplift.reason.too_few_pairs" if effect["pairs"] < 2
                       else "uplift.reason.no_counterfactual")
+    eligible = int(sample.attrs.get("eligible_members", 0))
+    subset = design.max_members if design.max_members is not None and eligible > design.max_members else None
     return {"sample": sample, "pairs": pairs, "support": common_support(sample, pairs),
-            "balance": balance_table(sample, pairs), "effect": effect, "reason": reason}
+            "balance": balance_table(sample, pairs), "effect": effect, "reason": reason,
+            "eligible_members": eligible, "members_subset": subset}
 
 
 def member_effect_analysis(transactions: pd.DataFrame | Checks, customers: pd.DataFrame | None,

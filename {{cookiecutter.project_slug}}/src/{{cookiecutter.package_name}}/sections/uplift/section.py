@@ -122,6 +122,10 @@ def member_effects(data: Inputs, naive_step: Step) -> Step:
                  matching=data.settings.matching)
     for note in member["notes"]:
         step.skip("uplift.skip.exact_match", note=note)
+    for design in ("matched", "did"):
+        if member[design].get("members_subset"):
+            step.say("uplift.say.members_subset", design=design, eligible=member[design]["eligible_members"],
+                     kept=member[design]["members_subset"])
     return step
 
 

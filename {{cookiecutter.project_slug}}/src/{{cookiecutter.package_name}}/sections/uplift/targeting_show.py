@@ -22,6 +22,10 @@ def say_campaign(step: Step, campaign: str, result: dict[str, Any], minimum: int
         step.skip("uplift.skip.targeting_small", campaign=campaign, treatment=result["treatment"],
                   control=result["control"], minimum=minimum)
         return
+    customers = result["treatment"] + result["control"]
+    if result.get("evaluated", customers) < customers:
+        step.say("uplift.say.targeting_sampled", campaign=campaign, evaluated=result["evaluated"],
+                 customers=customers)
     best = result["rankings"][result["model"]]
     area = {"area": best["qini_area"], "low": best["qini_ci_low"], "high": best["qini_ci_high"]}
     if not result["recommended"]:

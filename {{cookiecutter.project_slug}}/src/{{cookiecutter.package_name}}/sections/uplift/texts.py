@@ -145,6 +145,11 @@ EN = {
     'list': '{first}, {rest}',
     'skip.design': '{design}: {reason}',
     'skip.exact_match': 'exact matching: {note}',
+    'say.members_subset': ('{design}: {eligible:number} members are eligible; a random {kept:number} of '
+                           'them are matched (uplift.max_members): the estimate stays unbiased, its '
+                           'interval is wider.'),
+    'say.targeting_sampled': ('campaign {campaign}: modelled on a random {evaluated:number} of its '
+                              '{customers:number} customers (uplift.targeting_max_customers).'),
     'skip.regions': 'regional comparison: {reason}',
     'skip.no_campaigns': 'no campaigns table',
     'skip.no_campaign_costs': ('no campaign costs (uplift.campaign_costs / uplift.cost_per_contact): ROMI '
@@ -232,6 +237,11 @@ RU = {
     'list': '{first}, {rest}',
     'skip.design': '{design}: {reason}',
     'skip.exact_match': 'точное совпадение: {note}',
+    'say.members_subset': ('{design}: подходят {eligible:number} участников; сопоставляются случайные '
+                           '{kept:number} из них (uplift.max_members): оценка остаётся несмещённой, '
+                           'интервал шире.'),
+    'say.targeting_sampled': ('кампания {campaign}: модели обучены на случайных {evaluated:number} из её '
+                              '{customers:number} клиентов (uplift.targeting_max_customers).'),
     'skip.regions': 'сравнение регионов: {reason}',
     'skip.no_campaigns': 'нет таблицы кампаний',
     'skip.no_campaign_costs': ('нет затрат на кампании (uplift.campaign_costs / uplift.cost_per_contact): '
