@@ -163,12 +163,15 @@ def test_notebooks_run_interactively_with_their_default_parameters(demo_run, sam
     assert not list((project / "reports" / "demo").glob("*interactive*"))
 
 
-def _tiny_notebooks(project, count: int, monkeypatch, failing: dict[int, str] | None = None) -> None:
-    """Replace the project's notebooks by `count` small ones, registered as the only sections, that
-    note their kernel's pid in the bundle, record a kpis block and check that no other notebook's
-    variable is left; notebook k of `failing` then raises ("raise") or kills its kernel ("exit")."""
+def _tiny_notebooks(project, count: int, monkeypatch, failing: dict[int, str] | None = None,
+                    costs: tuple[float, ...] = ()) -> None:
+    """Replace the project's notebooks by `count` small ones, registered as the only sections (with
+    `costs`, else 1.0), that note their kernel's pid in the bundle, record a kpis block and check
+    that no other notebook's variable is left; notebook k of `failing` then raises ("raise") or kills
+    its kernel ("exit")."""
     failing = failing or {}
-    sections = [Section(f"step{k}", k, f"step{k}", run=lambda ctx: None) for k in range(count)]
+    costs = costs or (1.0,) * count
+    sections = [Section(f"step{k}", k, f"step{k}", run=lambda ctx: None, cost=costs[k]) for k in range(count)]
     monkeypatch.setattr(runner, "registered", lambda: sections)
     folder = project / "notebooks"
     for old in folder.glob("*.ipynb"):
@@ -211,6 +214,23 @@ def test_notebooks_run_side_by_side_in_two_kernels(sample_project, tmp_path, mon
     manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
     assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 5
     assert "class=\"partial\"" not in (result.bundle / "index.html").read_text(encoding="utf-8")
+
+
+def test_kernels_side_by_side_take_the_longest_notebooks_first(sample_project, tmp_path, monkeypatch):
+    """Two kernels start the two costliest sections first (`Section.cost`); the bundle keeps the
+    run order."""
+    source, _ = sample_project
+    project = copy_of(source, tmp_path / "p")
+    _tiny_notebooks(project, 4, monkeypatch, costs=(0.1, 0.5, 0.2, 1.0))
+    started = []
+    result = run_client(project, "demo", progress=False, kernels=2,
+                        on_event=lambda kind, details: started.append(details["notebook"])
+                        if kind == "notebook" else None)
+    assert result.status == "complete", result.error
+    assert set(started[:2]) == {"03_step3.ipynb", "01_step1.ipynb"}
+    assert set(started[2:]) == {"02_step2.ipynb", "00_step0.ipynb"}
+    manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert [n["notebook"] for n in manifest["notebooks"]] == [f"{k:02d}_step{k}.ipynb" for k in range(4)]
 
 
 def test_a_failing_section_never_costs_the_others(sample_project, tmp_path, monkeypatch):

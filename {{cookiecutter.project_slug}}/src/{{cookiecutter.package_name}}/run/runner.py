@@ -66,6 +66,7 @@ class SectionNotebook:
     key: str
     number: int
     path: Path
+    cost: float = 1.0  # running time relative to the other sections' (`Section.cost`)
 
     @property
     def name(self) -> str:
@@ -119,7 +120,7 @@ def sections_of(project_dir: Path) -> list[SectionNotebook]:
         if not path.is_file():
             missing = Path("notebooks") / section.notebook
             raise UnknownSection(f"section {section.key!r} has no notebook {missing}")
-        sections.append(SectionNotebook(section.key, section.number, path))
+        sections.append(SectionNotebook(section.key, section.number, path, section.cost))
     return sections
 
 
@@ -294,6 +295,9 @@ class _Run:
         self.bar = tqdm(total=len(self.sections), desc=self.client, unit="notebook",
                         disable=not self.options.progress, leave=False, file=sys.stderr)
         warm_of = warming + [None] * (len(shared) - len(warming))
+        if len(shared) > 1:  # longest first: the last one handed out then ends soonest (at 1M checks,
+            # uplift handed out last kept one kernel busy 18 s after the other had finished)
+            self.queue.sort(key=lambda item: -item[1].cost)  # stable: equal costs stay in run order
         with ThreadPoolExecutor(max_workers=len(shared), thread_name_prefix="kernel") as workers:
             for future in [workers.submit(self.work, k, w) for k, w in zip(shared, warm_of, strict=True)]:
                 future.result()

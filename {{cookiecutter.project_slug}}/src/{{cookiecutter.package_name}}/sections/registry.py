@@ -130,7 +130,9 @@ class Section:
     number: NN, the position in a run; title: text name of its heading; config_block: its block of
     the client config (None: none); requires: inputs it needs (`Requirement`); run: ``run(ctx) ->
     SectionResult`` (all its steps, for tests and scripts; the notebook calls the same steps one by
-    one); tiles, findings, methodology: its parts of the report frame."""
+    one); tiles, findings, methodology: its parts of the report frame; cost: its notebook's running
+    time relative to the other sections' (docs/benchmarks.md), so that kernels side by side take the
+    longest notebooks first."""
 
     key: str
     number: int
@@ -141,6 +143,7 @@ class Section:
     tiles: tuple[TileSpec, ...] = ()
     findings: tuple[Finding, ...] = ()
     methodology: tuple[MethodGroup, ...] = ()
+    cost: float = 1.0
 
     @property
     def notebook(self) -> str:

@@ -31,5 +31,5 @@ __all__ = ["REQUIRES", "Inputs", "Settings", "analyse", "fits", "headline", "hol
 SECTION = register(Section(
     key="clv", number=40, title="clv.title", run=run, config_block="clv",
     requires=REQUIRES,
-    tiles=frame.TILES, findings=frame.FINDINGS, methodology=frame.METHODOLOGY,
+    tiles=frame.TILES, findings=frame.FINDINGS, methodology=frame.METHODOLOGY, cost=0.45,
 ))

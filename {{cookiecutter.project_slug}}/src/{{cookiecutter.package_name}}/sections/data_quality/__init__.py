@@ -27,5 +27,5 @@ __all__ = ["REQUIRES", "RULES", "Inputs", "Settings", "cleaning_rules", "empty_c
 
 SECTION = register(Section(
     key="data_quality", number=0, title="data_quality.title", run=run, config_block="quality",
-    requires=REQUIRES,
+    requires=REQUIRES, cost=0.1,
 ))

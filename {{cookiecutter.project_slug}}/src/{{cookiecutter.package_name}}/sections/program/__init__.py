@@ -93,6 +93,7 @@ SECTION = register(Section(
     tiles=TILES,
     findings=FINDINGS,
     methodology=METHODOLOGY,
+    cost=0.7,
 ))
 
 __all__ = [

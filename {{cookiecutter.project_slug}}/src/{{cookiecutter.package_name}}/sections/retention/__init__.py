@@ -48,5 +48,5 @@ __all__ = [
 SECTION = register(Section(
     key="retention", number=30, title="retention.title", run=run, config_block="retention",
     requires=REQUIRES,
-    tiles=TILES, findings=FINDINGS, methodology=METHODOLOGY,
+    tiles=TILES, findings=FINDINGS, methodology=METHODOLOGY, cost=0.25,
 ))

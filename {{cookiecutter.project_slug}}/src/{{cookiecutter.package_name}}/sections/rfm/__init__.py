@@ -48,5 +48,5 @@ __all__ = [
 SECTION = register(Section(
     key="rfm", number=20, title="rfm.title", run=run, config_block="rfm",
     requires=REQUIRES,
-    findings=FINDINGS, methodology=METHODOLOGY,
+    findings=FINDINGS, methodology=METHODOLOGY, cost=0.15,
 ))

@@ -41,5 +41,5 @@ __all__ = ["SECTION", "Inputs", "Program", "Settings", "around_joining", "balanc
 SECTION = register(Section(
     key="uplift", number=50, title="uplift.title", run=run, config_block="uplift",
     requires=(Requirement("transactions", ("date", "amount", "customer_id")),),
-    tiles=TILES, findings=FINDINGS, methodology=METHODOLOGY,
+    tiles=TILES, findings=FINDINGS, methodology=METHODOLOGY, cost=1.0,
 ))
