@@ -74,6 +74,24 @@ def test_a_per_customer_function_gives_the_same_rows_bit_for_bit(cache, tmp_path
                                   direct.sort_values(key).reset_index(drop=True), check_exact=True)
 
 
+def test_freed_memory_is_handed_back_after_a_bucket_only_above_the_threshold(cache, tmp_path, monkeypatch):
+    """glibc's free lists are trimmed after a bucket when the process holds more than `trim_above`
+    (a tight budget), never without one; the rows are the same either way."""
+    from {{ cookiecutter.package_name }}.engine import buckets
+
+    folder = write_buckets(cache / "transactions.parquet", tmp_path / "buckets", Budget(GIB, 8 * GIB), 4)
+    trims = []
+    monkeypatch.setattr(buckets, "release_freed", lambda: trims.append(1))
+    func = partial(customer_rfm, snapshot=SNAPSHOT)
+    columns = ["customer_id", "date", "amount"]
+    loose = map_buckets(folder, func, columns)
+    assert trims == []
+    assert map_buckets(folder, func, columns, trim_above=1 << 50).equals(loose) and trims == []
+    tight = map_buckets(folder, func, columns, trim_above=0)
+    assert len(trims) == 4
+    pd.testing.assert_frame_equal(tight, loose, check_exact=True)
+
+
 def test_a_small_memory_limit_spills_instead_of_failing(tmp_path):
     """1.5M checks of 300k customers hashed and written under a 64 MiB engine limit (the smallest):
     DuckDB's partitioned write spills; the rows all arrive."""

@@ -17,8 +17,9 @@ def release_arrow_pool() -> None:
 
 def release_freed() -> None:
     """Arrow's pool and glibc's free lists handed back, without a garbage collection (cheap enough to
-    call after every bucket of a big client: freed pages held by either otherwise add up as the
-    kernel's resident size grows)."""
+    call after every step of a section: freed pages held by either otherwise add up as the kernel's
+    resident size grows). Pages handed back are faulted in again when next used: not after every
+    bucket."""
     release_arrow_pool()
     with contextlib.suppress(Exception):  # glibc only; elsewhere a no-op
         _libc().malloc_trim(0)

@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pyarrow.parquet as pq
 
-from ..core.memory import release_freed
+from ..core.memory import release_arrow_pool, release_freed
 from .budget import Budget
 from .duck import connect, quoted
 
@@ -113,14 +114,22 @@ def bucket_frames(folder: Path, columns: list[str] | None = None) -> Iterator[pd
         yield read_bucket(path, columns)
 
 
-def map_buckets(folder: Path, func: PerCustomer, columns: list[str] | None = None) -> pd.DataFrame:
+def map_buckets(folder: Path, func: PerCustomer, columns: list[str] | None = None,
+                trim_above: int | None = None) -> pd.DataFrame:
     """`func` applied to each bucket's checks in turn, the results concatenated (one bucket in memory
-    at a time). With no bucket, `func` of an empty frame of the buckets' columns."""
+    at a time). With no bucket, `func` of an empty frame of the buckets' columns. After each bucket
+    Arrow's freed blocks are handed back, and glibc's free lists too when the process holds more than
+    `trim_above` bytes: otherwise the next bucket reuses them (pages handed back are faulted in
+    again: after every bucket that cost the RFM section 10% more time at 100M checks for 3% less
+    memory)."""
     parts = []
     for frame in bucket_frames(folder, columns):
         parts.append(func(frame))
         del frame
-        release_freed()  # a bucket's frames are garbage now: the next bucket's reuse their pages
+        if trim_above is not None and psutil.Process().memory_info().rss > trim_above:
+            release_freed()
+        else:
+            release_arrow_pool()
     if not parts:
         return func(empty_checks(folder, columns))
     return pd.concat(parts, ignore_index=True)

@@ -36,13 +36,16 @@ T = TypeVar("T")
 class CustomerChecks:
     """A client's checks for a section: `frame`, the prepared table in memory, or the bucket folder
     `buckets` (mapped on the Dask scheduler at `scheduler` when one is named) with `facts`, the
-    requirement facts recorded when the tables were prepared (`core.conditions.Facts`)."""
+    requirement facts recorded when the tables were prepared (`core.conditions.Facts`);
+    `trim_above`: resident bytes above which freed memory is handed back after each bucket
+    (`buckets.map_buckets`)."""
 
     frame: pd.DataFrame | None = None
     buckets: Path | None = None
     scheduler: str | None = None
     facts: Facts | None = None
     prepared: Path | None = None  # the prepared checks (all of them) when bucketed
+    trim_above: int | None = None
 
     @property
     def out_of_core(self) -> bool:
@@ -57,7 +60,7 @@ class CustomerChecks:
 
             with connect_scheduler(self.scheduler) as client:
                 return map_buckets_on(client, self.buckets, func, columns)
-        return map_buckets(self.buckets, func, columns)
+        return map_buckets(self.buckets, func, columns, self.trim_above)
 
     def reduce_checks(self, func: Callable[[pd.DataFrame], T], columns: list[str] | None = None) -> list[T]:
         """`func` of every check, anonymous ones included, as parts for the caller to add up: of the
@@ -127,6 +130,9 @@ def customer_checks(ctx: Any) -> CustomerChecks:
     if folder is None:
         return CustomerChecks(frame=ctx.table("transactions"))
     facts = ctx.preparation().get("requirements")
+    # a kernel above half the run's budget (the engine's share is the other half) hands freed memory
+    # back after each bucket; below it, the next bucket reuses it (handing it back costs time)
     return CustomerChecks(buckets=folder, scheduler=(ctx.config.get("run") or {}).get("scheduler"),
                           facts=None if facts is None else Facts.from_json(facts),
-                          prepared=Path(ctx.cache_dir) / "transactions.parquet")
+                          prepared=Path(ctx.cache_dir) / "transactions.parquet",
+                          trim_above=Budget.from_config(ctx.config).limit // 2)
