@@ -332,13 +332,14 @@ def member_effect_analysis(transactions: pd.DataFrame | Checks, customers: pd.Da
 
     Returns {"matched": design, "did": design, "event_study": frame or None, "exact_match_on": the
     customer columns matched exactly, "notes": why a requested column was not (`Text`s)}; a design is
-    a dict with sample, pairs, support, balance, effect (see `pair_effect`) and reason (None, or a
-    `Text`: why the estimate is missing). Settings used: ``matching`` ("nearest": `match_nearest` with
-    ``caliper``; "propensity": `match_propensity` with ``propensity_caliper``), ``exact_match``
-    (customer columns to match exactly, see `exact_match_columns`), ``max_controls`` (cap of the
-    control pool, `build_matching_sample`), ``max_members`` (cap of the members matched, a random
-    subset), ``window_days``, ``confirm_days``, ``bootstrap_samples``,
-    ``random_seed``.
+    a dict with sample, pairs, support, balance, effect (see `pair_effect`), reason (None, or a
+    `Text`: why the estimate is missing), eligible_members and members_subset (the number matched when
+    ``max_members`` kept a random subset of the eligible members, else None). Settings used:
+    ``matching`` ("nearest": `match_nearest` with ``caliper``; "propensity": `match_propensity` with
+    ``propensity_caliper``), ``exact_match`` (customer columns to match exactly, see
+    `exact_match_columns`), ``max_controls`` (cap of the control pool, `build_matching_sample`),
+    ``max_members`` (cap of the members matched, a random subset), ``window_days``, ``confirm_days``,
+    ``bootstrap_samples``, ``random_seed``.
 
     * matched: features at the join day J over [J - W, J); effect on [J + C, J + C + W).
     * did: features at J - W over [J - 2W, J - W) (so the pre spend [J - W, J) is not selected on and
