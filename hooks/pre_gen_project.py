@@ -17,9 +17,9 @@ RULES = [
     (
         "project_slug",
         lambda v: re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", v) is not None,
-        "must be lowercase Latin letters, digits and dashes, starting with a letter "
-        "(e.g. 'acme-loyalty'); derived from the project name, so give a Latin project name "
-        "or answer project_slug explicitly",
+        ("must be lowercase Latin letters, digits and dashes, starting with a letter "
+         "(e.g. 'acme-loyalty'); derived from the project name, so give a Latin project name "
+         "or answer project_slug explicitly"),
     ),
     (
         "package_name",

@@ -28,7 +28,7 @@ def project_env(project: Path) -> dict[str, str]:
 
 def run_in(project: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run `python args...` in the baked project; on failure show its output."""
-    result = subprocess.run([sys.executable, *args], cwd=project, env=project_env(project),
+    result = subprocess.run([sys.executable, *args], cwd=project, env=project_env(project), check=False,
                             capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         pytest.fail(f"`{' '.join(args)}` exited {result.returncode}\n--- stdout\n{result.stdout[-4000:]}"
