@@ -30,6 +30,18 @@ class DataError(ValueError):
         self.count: int | None = None
         self.counted_message: tuple[bool, str] | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled whole (a big export is read in a child process, run/reading.py): the default would
+        # call DataError(message) and lose the file, column and examples
+        return (_rebuilt, (type(self), str(self), self.__dict__))
+
+
+def _rebuilt(cls: type[DataError], text: str, state: dict[str, Any]) -> DataError:
+    error = cls.__new__(cls)
+    ValueError.__init__(error, text)
+    error.__dict__.update(state)
+    return error
+
 
 def value_error(file: Path | str, column: str, rule: int, count: int, message: str,
                 examples: list[Any], counted: bool = True) -> DataError:

@@ -36,8 +36,6 @@ from typing import Any
 from .. import __version__
 from ..config import UnknownSection, load_config, write_config
 from ..core.memory import release_memory
-from ..engine.customers import bucketed
-from ..ingest.prepare import prepare
 from ..sections.registry import registered
 from .context import PARTS, RUN_FILE
 from .kernels import (  # noqa: F401  (ensure_kernel, kernel_count: part of the runner's interface)
@@ -49,6 +47,7 @@ from .kernels import (  # noqa: F401  (ensure_kernel, kernel_count: part of the 
     kernel_name_for,
     let_kernels_import_this_package,
 )
+from .reading import read_inputs
 
 KEY_PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "scipy", "statsmodels", "scikit-learn",
                 "lifetimes", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel", "openpyxl")
@@ -232,14 +231,14 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
     try:
         warming = [pool.submit(first.warm_up)] if share else []
         pool.submit(_import_quietly, "papermill", f"{PACKAGE}.report.bundle")  # 4-6 s, beside the reading
-        prepared = prepare(project_dir, config)
+        inputs = read_inputs(project_dir, config)  # a big export in a child process (reading.py)
+        prepared, out_of_core = inputs.prepared, inputs.out_of_core
         if not prepared.reused:
             _release_memory()  # the raw text read is garbage now; the kernels need the memory
         log(f"[{client}] inputs "
             f"{'unchanged, cached tables reused' if prepared.reused else 'read and cached'}")
         checks = (prepared.lines or {}).get("checks") or prepared.rows_read.get("transactions")
         emit("prepared", {"reused": prepared.reused, "checks": checks})
-        out_of_core = bucketed(config, prepared.cache_dir) is not None
         if out_of_core:
             log(f"[{client}] checks bucketed by customer: per-customer bases computed out of memory")
             emit("bucketed", {})
