@@ -262,6 +262,42 @@ def test_exact_match_columns_and_strata():
     assert matching.match_nearest(rows.drop(columns="stratum"), caliper=10.0)["control_row"].tolist() == [2]
 
 
+def test_nearest_matching_equals_a_brute_force_search_group_by_group():
+    """Many groups, many controls with equal features (small whole numbers), labels not in order:
+    every member with a control in its group gets a control at the smallest distance in its group
+    (searched pair by pair here), the first in sample order of those at that distance, in group then
+    sample order; the caliper leaves out exactly the members whose smallest distance exceeds it."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    rows = pd.DataFrame({"ref_day": T("2024-01-01") + pd.to_timedelta(rng.integers(0, 12, n), "D"),
+                         "stratum": rng.choice(["a", "b", "c"], n), "treated": rng.random(n) < 0.2,
+                         **{f: rng.integers(0, 3, n).astype(float) for f in matching.FEATURES}},
+                        index=rng.permutation(np.arange(10 * n, 11 * n)))
+    rows.loc[rows["ref_day"] == T("2024-01-12"), "treated"] = True  # a day without controls
+    z = matching._standardised(rows)
+    group = rows.groupby(["ref_day", "stratum"], sort=True).ngroup().to_numpy()
+    treated = rows["treated"].to_numpy()
+    expected = []
+    for g in np.unique(group):
+        controls = np.flatnonzero((group == g) & ~treated)
+        for member in np.flatnonzero((group == g) & treated):
+            if controls.size:
+                distance = np.sqrt(((z[controls] - z[member]) ** 2).sum(axis=1))
+                expected.append((member, controls[np.argmin(distance)], distance.min()))
+    for caliper in (10.0, 0.3):
+        pairs = matching.match_nearest(rows, caliper)
+        kept = [pair for pair in expected if pair[2] <= caliper]
+        assert 0 < len(kept) < len(rows) and (caliper > 1 or len(kept) < len(expected))
+        assert pairs["treated_row"].tolist() == [rows.index[m] for m, _, _ in kept]
+        assert pairs["control_row"].tolist() == [rows.index[c] for _, c, _ in kept]
+        np.testing.assert_allclose(pairs["distance"], [d for _, _, d in kept], rtol=0, atol=1e-12)
+        position = rows.index.get_indexer(pairs["control_row"])
+        assert not treated[position].any()
+        assert (group[position] == group[rows.index.get_indexer(pairs["treated_row"])]).all()
+    equal = [((z == z[c]).all(axis=1) & ~treated & (group == group[m])).sum() for m, c, _ in expected]
+    assert sum(count > 1 for count in equal) > 50  # the rule for equal controls is exercised
+
+
 def test_propensity_matching_takes_the_nearest_score():
     rng = np.random.default_rng(0)
     n = 200

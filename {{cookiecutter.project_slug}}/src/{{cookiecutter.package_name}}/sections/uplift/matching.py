@@ -31,6 +31,8 @@ from ...core.membership import join_dates
 from ...text.catalogue import Text
 from .matching_sample import MatchDesign, build_matching_sample
 
+# member-control differences held at once by `match_nearest` (times 5 features, 8 bytes: 40 MB)
+_PAIR_BLOCK = 1_000_000
 FEATURES = ["purchases", "avg_check", "recency_days", "tenure_days", "history_checks"]
 FEATURE_LABELS = {
     "purchases": "Checks in the pre window",
@@ -83,42 +85,64 @@ def _standardised(sample: pd.DataFrame) -> np.ndarray:
 
 
 def _match_groups(sample: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(treated, controls) row labels per reference day and stratum."""
+    """(treated, controls) row positions per reference day and stratum, groups in sorted order and
+    rows in sample order; groups without a member or without a control are left out."""
     keys = ["ref_day"] + (["stratum"] if "stratum" in sample.columns else [])
     codes = sample.groupby(keys, sort=True).ngroup().to_numpy()
     treated = sample["treated"].to_numpy(bool)
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    labels = sample.index.to_numpy()
     out = []
     for rows in np.split(order, bounds):
         t, c = rows[treated[rows]], rows[~treated[rows]]
         if t.size and c.size:
-            out.append((labels[t], labels[c]))
+            out.append((t, c))
     return out
+
+
+def _pairs(sample: pd.DataFrame, found: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+           caliper: float) -> pd.DataFrame:
+    """Pairs (treated, control, distance positions per group) as row labels, within the caliper."""
+    labels = sample.index
+    if not found:
+        return pd.DataFrame({"treated_row": labels[:0], "control_row": labels[:0], "distance": np.empty(0)})
+    treated, control, distance = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    pairs = pd.DataFrame({"treated_row": labels[treated], "control_row": labels[control],
+                          "distance": distance})
+    return pairs[pairs["distance"] <= caliper].reset_index(drop=True)
+
+
+def _nearest(members: np.ndarray, controls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of `members`, the position of the nearest row of `controls` (Euclidean; of
+    several at the same distance, the first) and the distance; members in blocks so that a block's
+    differences stay within _PAIR_BLOCK pairs."""
+    block = max(1, _PAIR_BLOCK // len(controls))
+    index, distance = np.empty(len(members), np.int64), np.empty(len(members))
+    for start in range(0, len(members), block):
+        diff = members[start:start + block, None, :] - controls[None, :, :]
+        squared = np.einsum("ijk,ijk->ij", diff, diff)
+        best = squared.argmin(axis=1)
+        index[start:start + block] = best
+        distance[start:start + block] = np.sqrt(squared[np.arange(len(best)), best])
+    return index, distance
 
 
 def match_nearest(sample: pd.DataFrame, caliper: float = 0.5) -> pd.DataFrame:
     """1:1 nearest-neighbour matching with replacement within the same reference day and stratum.
 
     Distance = Euclidean distance of the standardised log1p(FEATURES). Returns one row per matched
-    member: treated_row, control_row (row labels of `sample`), distance. Members whose nearest
-    control is further than `caliper` (standardised units) are left out.
+    member, by reference day and stratum then in sample order: treated_row, control_row (row labels of
+    `sample`), distance. Of controls at the same smallest distance, the first in sample order is
+    matched. Members whose nearest control is further than `caliper` (standardised units) are left out.
+    Every member is compared with every control of its group (a group holds a day's members, a few
+    dozen, and its candidate controls): exact, and faster than building a search tree per group.
     """
-    from sklearn.neighbors import NearestNeighbors
-
     z = _standardised(sample)
-    position = pd.Series(np.arange(len(sample)), index=sample.index)
-    rows = []
+    found = []
     for treated, controls in _match_groups(sample):
-        nn = NearestNeighbors(n_neighbors=1).fit(z[position[controls].to_numpy()])
-        distance, index = nn.kneighbors(z[position[treated].to_numpy()])
-        rows.append(pd.DataFrame({"treated_row": treated, "control_row": controls[index[:, 0]],
-                                  "distance": distance[:, 0]}))
-    if not rows:
-        return pd.DataFrame(columns=["treated_row", "control_row", "distance"])
-    pairs = pd.concat(rows, ignore_index=True)
-    return pairs[pairs["distance"] <= caliper].reset_index(drop=True)
+        index, distance = _nearest(z[treated], z[controls])
+        found.append((treated, controls[index], distance))
+    return _pairs(sample, found, caliper)
 
 
 def propensity_scores(sample: pd.DataFrame) -> np.ndarray:
@@ -146,21 +170,16 @@ def match_propensity(sample: pd.DataFrame, caliper_sd: float = 0.2) -> pd.DataFr
     """
     score = propensity_scores(sample)
     sd = float(np.std(score)) or 1.0
-    rows = []
+    found = []
     for treated, controls in _match_groups(sample):
-        pos = sample.index.get_indexer(controls)
-        order = np.argsort(score[pos], kind="stable")
-        c_score, c_rows = score[pos][order], controls[order]
-        t_score = score[sample.index.get_indexer(treated)]
+        order = np.argsort(score[controls], kind="stable")
+        c_score, c_rows = score[controls][order], controls[order]
+        t_score = score[treated]
         right = np.clip(np.searchsorted(c_score, t_score), 0, c_score.size - 1)
         left = np.clip(right - 1, 0, c_score.size - 1)
         pick = np.where(np.abs(c_score[left] - t_score) <= np.abs(c_score[right] - t_score), left, right)
-        rows.append(pd.DataFrame({"treated_row": treated, "control_row": c_rows[pick],
-                                  "distance": np.abs(c_score[pick] - t_score)}))
-    if not rows:
-        return pd.DataFrame(columns=["treated_row", "control_row", "distance"])
-    pairs = pd.concat(rows, ignore_index=True)
-    return pairs[pairs["distance"] <= caliper_sd * sd].reset_index(drop=True)
+        found.append((treated, c_rows[pick], np.abs(c_score[pick] - t_score)))
+    return _pairs(sample, found, caliper_sd * sd)
 
 
 def common_support(sample: pd.DataFrame, pairs: pd.DataFrame) -> dict[str, int]:
