@@ -116,6 +116,7 @@ class RunContext:
         if name not in self._tables:
             path = self.cache_dir / f"{name}.parquet"
             self._tables[name] = pd.read_parquet(path) if path.is_file() else None
+            release_freed()  # the reader's buffers: 0.5 GiB of a 100M client's customers and points
         frame = self._tables[name]
         return None if frame is None else frame.copy(deep=not _COPY_ON_WRITE)
 

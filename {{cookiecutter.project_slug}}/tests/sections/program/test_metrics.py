@@ -193,6 +193,18 @@ def test_points_monthly_from_ledger(ledger):
     assert summary["liability"] == 105.0
 
 
+def test_points_of_unknown_kinds_and_dates_are_left_out(ledger):
+    """A kind the ledger should not hold, a missing kind or date, Arrow text kinds: the same table."""
+    odd = pd.DataFrame({"date": pd.to_datetime(["2024-01-07", "2024-02-02", None, "2023-11-30"]),
+                        "kind": ["bonus", None, "accrual", "welcome"], "points": [7.0, 8.0, 9.0, 5.0],
+                        "customer_id": "a"})
+    messy = pd.concat([ledger, odd], ignore_index=True).astype({"kind": "string[pyarrow]"})
+    expected = points_monthly_from_ledger(ledger, START, END, point_value=0.5)
+    pd.testing.assert_frame_equal(points_monthly_from_ledger(messy, START, END, point_value=0.5), expected)
+    empty = points_monthly_from_ledger(ledger.head(0), START, END, point_value=0.5)
+    assert empty["accrued"].tolist() == [0.0, 0.0] and empty["balance"].tolist() == [0.0, 0.0]
+
+
 def test_points_fallback_from_checks(transactions):
     table = points_monthly_from_transactions(transactions, START, END, point_value=1.0)
     assert table["accrued"].tolist() == [10.0, 30.0]
