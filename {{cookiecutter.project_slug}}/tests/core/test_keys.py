@@ -99,3 +99,17 @@ def test_numbered_ids_are_gathered_and_equal_get_indexer(dtype: str) -> None:
         assert not IdPositions(other).numbered()
         asked = pd.Index([2.0, 0.5, -1.0, np.nan])
         np.testing.assert_array_equal(IdPositions(other)(asked), other.get_indexer(asked))
+
+
+def test_rows_by_customer_are_the_rows_isin_keeps_in_table_order():
+    rng = np.random.default_rng(5)
+    ids = pd.Series(rng.choice([f"c{i}" for i in range(300)], 5000), dtype="string[pyarrow]")
+    ids[rng.random(5000) < 0.05] = pd.NA
+    table = pd.DataFrame({"customer_id": ids, "row": np.arange(5000)})
+    rows = keys.RowsByCustomer(table)
+    for asked in (["c1", "c7", "nobody", None, "c299"], [f"c{i}" for i in range(0, 300, 3)], []):
+        bucket = pd.Series(asked * 2, dtype="string[pyarrow]")
+        found = rows.find(bucket)
+        assert ((found >= 0) == bucket.isin(table["customer_id"].dropna()).to_numpy()).all()
+        expected = table[table["customer_id"].isin(bucket.dropna()).fillna(False).to_numpy(bool)]
+        pd.testing.assert_frame_equal(rows.rows(found), expected)

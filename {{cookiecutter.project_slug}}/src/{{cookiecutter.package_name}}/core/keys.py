@@ -221,6 +221,34 @@ def positions_in(reference: pd.Index) -> IdPositions:
     return IdPositions(reference, entry[1])
 
 
+class RowsByCustomer:
+    """A table with a customer id per row (a campaign's sends, matched units) taken bucket by bucket:
+    sorted by id once, so that a bucket finds its own rows by looking its ids up among the table's
+    distinct ids (`positions_in`). `is_in` of a bucket against the whole table instead packed the
+    table's millions of ids again for every bucket (199 s of a 100M client's campaign tests)."""
+
+    def __init__(self, table: pd.DataFrame, column: str = "customer_id") -> None:
+        self.table = table
+        codes, uniques = pd.factorize(table[column], sort=True)
+        self.customers = pd.Index(uniques)
+        self._order = np.argsort(codes, kind="stable")
+        self._starts = np.searchsorted(codes[self._order], np.arange(len(uniques) + 1))
+
+    def find(self, ids: pd.Series) -> np.ndarray:
+        """The position of each id among the table's distinct ids, -1 where it has no row."""
+        return positions_in(self.customers)(ids)
+
+    def rows(self, found: np.ndarray) -> pd.DataFrame:
+        """The table's rows of the customers at positions `found` (`find`; -1 ignored), in table
+        order."""
+        wanted = np.unique(found[found >= 0])
+        starts, ends = self._starts[wanted], self._starts[wanted + 1]
+        lengths = ends - starts
+        shift = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        rows = np.sort(self._order[np.arange(lengths.sum()) + shift])
+        return self.table.iloc[rows]
+
+
 def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """keys found among `wanted` (uint64 arrays); a long `wanted` is first cut to the keys it shares
     with `keys`, since probing a small set is much faster than building a big one."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ...core.keys import is_in
+from ...core.keys import RowsByCustomer
 from ...core.numbers import percentile_interval, ratio, relative_change
 from .checks import Checks
 from .economics import roi
@@ -34,15 +34,14 @@ def minimum_detectable_effect(sd_treatment: float, sd_control: float, n_treatmen
     return float(z * math.sqrt(sd_treatment ** 2 / n_treatment + sd_control ** 2 / n_control))
 
 
-def window_spend(checks: pd.DataFrame, sends: pd.DataFrame, window_days: int) -> pd.DataFrame:
+def window_spend(checks: pd.DataFrame, sends: RowsByCustomer, window_days: int) -> pd.DataFrame:
     """Per customer of the identified `checks`: for each of their campaign sends (`sends`: campaign_id,
-    customer_id, sent_day), net revenue and purchases (checks with amount > 0) in
+    customer_id, sent_day rows by customer), net revenue and purchases (checks with amount > 0) in
     [sent_day, sent_day + window_days) (campaign_id, customer_id, spend, purchases)."""
-    checks = checks.loc[is_in(checks["customer_id"], sends["customer_id"]).to_numpy(),  # core.keys
-                        ["customer_id", "day", "amount"]]
+    found = sends.find(checks["customer_id"])
+    checks = checks.loc[found >= 0, ["customer_id", "day", "amount"]]
     # only this bucket's sends: merging all of a big client's sends would hash millions of ids per bucket
-    sends = sends.loc[is_in(sends["customer_id"], checks["customer_id"]).to_numpy()]
-    merged = sends.merge(checks, on="customer_id")
+    merged = sends.rows(found).merge(checks, on="customer_id")
     inside = merged[(merged["day"] >= merged["sent_day"])
                     & (merged["day"] < merged["sent_day"] + pd.Timedelta(days=window_days))]
     inside = inside.assign(bought=inside["amount"] > 0)
@@ -61,7 +60,9 @@ def campaign_outcomes(transactions: pd.DataFrame | Checks, campaigns: pd.DataFra
     camp = campaigns.assign(customer_id=campaigns["customer_id"].astype(str),
                             sent_day=campaigns["sent_at"].dt.normalize())
     sends = camp[["campaign_id", "customer_id", "sent_day"]].drop_duplicates()
-    rows = Checks.of(transactions).per_customer(partial(window_spend, sends=sends, window_days=window_days))
+    by_customer = RowsByCustomer(sends.reset_index(drop=True))
+    rows = Checks.of(transactions).per_customer(partial(window_spend, sends=by_customer,
+                                                        window_days=window_days))
     found = rows.set_index(["campaign_id", "customer_id"])
     out = camp[["campaign_id", "customer_id", "group", "sent_day"]].copy()
     key = pd.MultiIndex.from_frame(out[["campaign_id", "customer_id"]])
