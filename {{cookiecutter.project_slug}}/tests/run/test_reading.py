@@ -65,3 +65,11 @@ def test_a_bad_export_read_in_a_child_raises_the_runners_data_error(client):
     assert (str(there), there.file, there.column, there.examples) == (
         str(here), here.file, here.column, here.examples)
     assert there.column == "amount" and "abc" in there.examples
+
+
+def test_the_child_reads_within_what_the_runner_and_a_kernel_leave(project):
+    config = load_config(project, "demo")
+    config["run"]["memory_limit"] = "2GiB"
+    assert reading.child_config(config, 600 << 20)["run"]["memory_limit"] == (2048 - 600) << 20
+    assert reading.child_config(config, 3 << 30)["run"]["memory_limit"] == 512 << 20  # a quarter at least
+    assert config["run"]["memory_limit"] == "2GiB"  # the run's own config is left as it was

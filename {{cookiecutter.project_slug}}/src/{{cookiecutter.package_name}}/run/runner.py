@@ -33,9 +33,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from .. import __version__
 from ..config import UnknownSection, load_config, write_config
 from ..core.memory import release_memory
+from ..engine.budget import KERNEL_BASE_BYTES
 from ..sections.registry import registered
 from .context import PARTS, RUN_FILE
 from .kernels import (  # noqa: F401  (ensure_kernel, kernel_count: part of the runner's interface)
@@ -231,7 +234,10 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
     try:
         warming = [pool.submit(first.warm_up)] if share else []
         pool.submit(_import_quietly, "papermill", f"{PACKAGE}.report.bundle")  # 4-6 s, beside the reading
-        inputs = read_inputs(project_dir, config)  # a big export in a child process (reading.py)
+        # a big export is read in a child process (reading.py), within the budget the runner and the
+        # kernel starting beside it leave
+        beside = psutil.Process().memory_info().rss + (KERNEL_BASE_BYTES if share else 0)
+        inputs = read_inputs(project_dir, config, beside)
         prepared, out_of_core = inputs.prepared, inputs.out_of_core
         if not prepared.reused:
             _release_memory()  # the raw text read is garbage now; the kernels need the memory
