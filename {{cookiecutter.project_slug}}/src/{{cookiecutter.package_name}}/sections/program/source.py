@@ -30,7 +30,7 @@ from ...core.keys import positions_in
 from ...engine.buckets import empty_checks
 from ...engine.customers import CustomerChecks
 from .totals import TOTAL_COLUMNS, Totals, add_totals, check_totals
-from .voice import TALLY_COLUMNS, customer_numbers, purchases_of, rfm_tallies, segments_of
+from .voice import TALLY_COLUMNS, customer_numbers, no_segments, purchases_of, rfm_tallies, segments_of
 
 # what the per-customer parts read of the checks
 CUSTOMER_COLUMNS = ("customer_id", "date", "amount", "store_id", "loyalty_card")
@@ -156,7 +156,7 @@ class Source:
         """Remember the respondents' segments at `snapshots` scored from `tallies` of every customer."""
         found = segments_of(tallies.reindex(columns=list(TALLY_COLUMNS)), bins)
         for snapshot in snapshots:
-            self.memo[snapshot, bins] = found.get(snapshot, pd.Series(dtype=object))
+            self.memo[snapshot, bins] = found.get(snapshot, no_segments())
 
     def respondent_purchases(self) -> Callable[[pd.DataFrame], pd.DataFrame]:
         """The part `voice.purchases_of` the respondents."""

@@ -101,8 +101,8 @@ Segments = Callable[[list[pd.Timestamp]], dict[pd.Timestamp, pd.Series]]
 
 def rfm_at_answers(answers: pd.DataFrame, segments: Segments) -> pd.Series:
     """The RFM segment of each linked answer's customer at the end of the day before the answer's
-    month; NOT_YET without a purchase by then. `segments`: the segments (by customer number as text)
-    at each snapshot day asked (`rfm_tallies` and `segments_of`, scored once per snapshot)."""
+    month; NOT_YET without a purchase by then. `segments`: the segments (by customer number) at each
+    snapshot day asked (`rfm_tallies` and `segments_of`, scored once per snapshot)."""
     out = pd.Series(pd.NA, index=answers.index, dtype=object)
     linked = answers.loc[answers["customer"].notna()]
     if linked.empty:
@@ -113,8 +113,8 @@ def rfm_at_answers(answers: pd.DataFrame, segments: Segments) -> pd.Series:
     for start in starts:
         segment = scored[pd.Timestamp(start) - pd.Timedelta(days=1)]
         these = linked.loc[month == start]
-        keys = these["customer"].astype(float).astype("string")
-        out.loc[these.index] = segment.reindex(keys.to_numpy()).fillna(NOT_YET).to_numpy()
+        found = segment.reindex(these["customer"].to_numpy(dtype="float64")).astype(object)
+        out.loc[these.index] = found.fillna(NOT_YET).to_numpy()
     return out
 
 
@@ -222,17 +222,23 @@ def _worse(values: pd.Series, counts: pd.Series, mine: np.ndarray, lower_is_bett
     return np.where(below > 0, cumulative[np.maximum(below - 1, 0)], 0)
 
 
+def no_segments() -> pd.Series:
+    """The segments of `segments_of` at a snapshot when no respondent is scored."""
+    return pd.Series(dtype="category", index=pd.Index([], dtype="float64"))
+
+
 def segments_of(tallies: pd.DataFrame, bins: int) -> dict[pd.Timestamp, pd.Series]:
     """The respondents' RFM segments at each snapshot of `rfm_tallies` rows (of every customer): the
     scores of `sections.rfm.scoring.quantile_scores` (1 + bins x customers strictly worse // customers)
-    and `segment_of`, indexed by the customer number as text."""
+    and `segment_of`, indexed by the customer number (categories: a big client's respondents number
+    millions at each of dozens of snapshots)."""
     out = {}
     for snapshot, rows in tallies.groupby("snapshot", sort=False):
         recency, frequency = rows.loc[rows["kind"] == "r"], rows.loc[rows["kind"] == "f"]
         who = rows.loc[rows["kind"] == "who"]
         customers = int(recency["count"].sum())
         if who.empty or customers == 0:
-            out[pd.Timestamp(snapshot)] = pd.Series(dtype=object)
+            out[pd.Timestamp(snapshot)] = no_segments()
             continue
         mine_r, mine_f = who["recency"].to_numpy(dtype="int64"), who["frequency"].to_numpy(dtype="int64")
         r_worse = _worse(recency["recency"], recency["count"], mine_r, lower_is_better=True)
@@ -240,8 +246,8 @@ def segments_of(tallies: pd.DataFrame, bins: int) -> dict[pd.Timestamp, pd.Serie
         r_score = pd.Series(1 + (bins * r_worse) // customers)
         f_score = pd.Series(1 + (bins * f_worse) // customers)
         segment = segment_of(r_score, f_score, bins)
-        keys = who["customer"].astype("float64").astype("string")
-        out[pd.Timestamp(snapshot)] = pd.Series(segment.astype(object).to_numpy(), index=keys.to_numpy())
+        out[pd.Timestamp(snapshot)] = pd.Series(pd.Categorical(segment.astype(object).to_numpy()),
+                                                index=who["customer"].to_numpy(dtype="float64"))
     return out
 
 
