@@ -35,7 +35,7 @@ import pandas as pd
 from .checks import Checks
 from .settings import Settings
 from .targeting_eval import captured_share, gains_table, qini_area, qini_curve, qini_interval, uplift_at
-from .targeting_features import History, customer_features
+from .targeting_features import History, customer_features, every_customer_features
 from .targeting_models import LEARNERS, ModelOptions, capped, cross_fit, fit_learners, single_thread
 
 KPI_KEYS = ("model", "qini_area", "qini_ci_low", "qini_ci_high", "uplift_at_30", "recommended")
@@ -134,14 +134,18 @@ def target_list(history: History, result: dict[str, Any], as_of: pd.Timestamp,
     features known before `as_of`: customer_id and score (incremental revenue), highest first."""
     scores = result["scores"]
     y = capped(scores["spend"].to_numpy(float))
-    x = customer_features(history, None, as_of)[result["features"].columns]
+    columns = result["features"].columns
     with single_thread():
         tau = fit_learners(result["features"], y, scores["treated"].to_numpy(bool), options_of(settings),
                            (result["model"],))[result["model"]]
-        # by blocks of rows (each row's score is its own): the model's float copy of 8.6M rows is a GiB
-        score = np.concatenate([tau(x.iloc[start: start + SCORE_ROWS])
-                                for start in range(0, len(x), SCORE_ROWS)] or [np.zeros(0)])
-    out = pd.DataFrame({"customer_id": x.index.astype(str), "score": np.round(score, 2)})
+        # features and scores by blocks of customers (each row's score is its own): 8.6M customers'
+        # features are two GiB, and the model's float copy of them one more
+        ids, score = [], []
+        for x in every_customer_features(history, as_of, SCORE_ROWS):
+            ids.append(x.index.astype(str))
+            score.append(tau(x[columns]))
+    out = pd.DataFrame({"customer_id": ids[0].append(ids[1:]) if ids else pd.Index([], dtype=str),
+                        "score": np.round(np.concatenate(score) if score else np.zeros(0), 2)})
     return out.sort_values(["score", "customer_id"], ascending=[False, True], kind="stable",
                            ignore_index=True)
 

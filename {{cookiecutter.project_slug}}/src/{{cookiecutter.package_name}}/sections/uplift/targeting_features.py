@@ -20,6 +20,7 @@ which only use the order of a feature, and quantile scores keep that order.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -67,14 +68,19 @@ class History:
                 found = rows[rows["request"] == k].drop(columns="request").set_index("customer_id")
                 self.known[day] = (_ids(ids), found)
 
-    def check_features(self, ids: pd.Index | None, as_of: pd.Timestamp) -> pd.DataFrame:
-        """Check features (recency_days, frequency_90, frequency_365, monetary_365, average_check,
-        first_day) of the customers `ids` (None: every identified customer, in id order), computed per
-        customer (bucket by bucket for a big client), or read from `prefetch`'s rows."""
+    def known_rows(self, ids: pd.Index | None, as_of: pd.Timestamp) -> pd.DataFrame:
+        """The `known_features` rows, by customer id, of the customers `ids` (None: every identified
+        customer), computed per customer (bucket by bucket for a big client), or `prefetch`'s."""
         asked, rows = self.known.get(as_of, (None, None)) if ids is not None else (None, None)
         if asked is None or not is_in(pd.Series(ids), pd.Series(asked)).all():
             rows = self.checks.per_customer(partial(known_features, ids=ids, as_of=as_of))
             rows = rows.set_index("customer_id")
+        return rows
+
+    def check_features(self, ids: pd.Index | None, as_of: pd.Timestamp) -> pd.DataFrame:
+        """Check features (recency_days, frequency_90, frequency_365, monetary_365, average_check,
+        first_day) of the customers `ids` (None: every identified customer, in id order)."""
+        rows = self.known_rows(ids, as_of)
         return filled_features(rows, _ids(rows.index.sort_values() if ids is None else ids), as_of)
 
 
@@ -167,16 +173,27 @@ def points_balance(points: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timesta
     return pd.Series(out, index=ids)
 
 
-def campaign_history(outcomes: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
-    """earlier_campaigns and earlier_responses (treatment group of campaigns sent before as_of)."""
-    out = pd.DataFrame(index=ids)
+def campaign_counts(outcomes: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
+    """earlier_campaigns and earlier_responses by customer id, of the customers in the treatment group
+    of a campaign sent before as_of (None: no such campaign)."""
     earlier = None if outcomes is None else outcomes[(outcomes["sent_day"] < as_of)
                                                       & (outcomes["group"] == "treatment")]
     if earlier is None or not len(earlier):
-        return out
+        return None
     by = earlier.groupby("customer_id")
-    out["earlier_campaigns"] = by.size().reindex(ids, fill_value=0).astype(float)
-    out["earlier_responses"] = by["responded"].sum().reindex(ids, fill_value=0).astype(float)
+    return pd.DataFrame({"earlier_campaigns": by.size(), "earlier_responses": by["responded"].sum()})
+
+
+def campaign_history(outcomes: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp,
+                     counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """earlier_campaigns and earlier_responses (treatment group of campaigns sent before as_of) of the
+    customers `ids` (`counts`: their `campaign_counts`, when already taken)."""
+    out = pd.DataFrame(index=ids)
+    counts = campaign_counts(outcomes, as_of) if counts is None else counts
+    if counts is None:
+        return out
+    for name in ("earlier_campaigns", "earlier_responses"):
+        out[name] = counts[name].reindex(ids, fill_value=0).astype(float)
     return out
 
 
@@ -190,3 +207,21 @@ def customer_features(history: History, ids: pd.Index | None, as_of: pd.Timestam
     if history.points is not None:
         out["points_balance"] = points_balance(history.points, ids, as_of)
     return out
+
+
+def every_customer_features(history: History, as_of: pd.Timestamp, rows: int) -> Iterator[pd.DataFrame]:
+    """`customer_features` of every identified customer, in id order, `rows` customers at a time (the
+    same rows): a big client's millions of customers would hold gigabytes of features at once. What
+    every block reads (the checks' rows, points balances, campaign counts) is taken once."""
+    known = history.known_rows(None, as_of).sort_index()
+    ids = known.index
+    balance = points_balance(history.points, ids, as_of) if history.points is not None else None
+    counts = campaign_counts(history.outcomes, as_of)
+    for start in range(0, len(ids), max(1, rows)):
+        checks = filled_features(known.iloc[start: start + rows], ids[start: start + rows], as_of)
+        columns = customer_columns(history.customers, checks.index, as_of, checks.pop("first_day"))
+        history_columns = campaign_history(None, checks.index, as_of, counts)
+        out = pd.concat([checks, columns, history_columns], axis=1)
+        if balance is not None:
+            out["points_balance"] = balance.to_numpy()[start: start + rows]
+        yield out
