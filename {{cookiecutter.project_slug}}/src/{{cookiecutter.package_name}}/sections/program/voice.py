@@ -113,9 +113,21 @@ def rfm_at_answers(answers: pd.DataFrame, segments: Segments) -> pd.Series:
     for start in starts:
         segment = scored[pd.Timestamp(start) - pd.Timedelta(days=1)]
         these = linked.loc[month == start]
-        found = segment.reindex(these["customer"].to_numpy(dtype="float64")).astype(object)
-        out.loc[these.index] = found.fillna(NOT_YET).to_numpy()
+        out.loc[these.index] = _segment_of_each(segment, these["customer"].to_numpy(dtype="float64"))
     return out
+
+
+def _segment_of_each(segments: pd.Series, customers: np.ndarray) -> np.ndarray:
+    """The segment of each customer number in `segments` (`segments_of`: sorted by number), NOT_YET
+    where it has none. Looked up by bisection: a hash table of a big client's respondents, kept by
+    pandas beside every snapshot's segments, would hold hundreds of MB."""
+    numbers = segments.index.to_numpy(dtype="float64")
+    if not len(numbers):
+        return np.full(len(customers), NOT_YET, dtype=object)
+    at = np.minimum(np.searchsorted(numbers, customers), len(numbers) - 1)
+    codes = np.where(numbers[at] == customers, segments.cat.codes.to_numpy()[at], -1)
+    names = np.append(np.asarray(segments.cat.categories, dtype=object), NOT_YET)
+    return names[codes]  # code -1: the last name, NOT_YET
 
 
 TALLY_COLUMNS = ("snapshot", "kind", "customer", "recency", "frequency", "count")
@@ -230,8 +242,8 @@ def no_segments() -> pd.Series:
 def segments_of(tallies: pd.DataFrame, bins: int) -> dict[pd.Timestamp, pd.Series]:
     """The respondents' RFM segments at each snapshot of `rfm_tallies` rows (of every customer): the
     scores of `sections.rfm.scoring.quantile_scores` (1 + bins x customers strictly worse // customers)
-    and `segment_of`, indexed by the customer number (categories: a big client's respondents number
-    millions at each of dozens of snapshots)."""
+    and `segment_of`, indexed by the customer number in order (categories: a big client's respondents
+    number millions at each of dozens of snapshots)."""
     out = {}
     for snapshot, rows in tallies.groupby("snapshot", sort=False):
         recency, frequency = rows.loc[rows["kind"] == "r"], rows.loc[rows["kind"] == "f"]
@@ -246,8 +258,10 @@ def segments_of(tallies: pd.DataFrame, bins: int) -> dict[pd.Timestamp, pd.Serie
         r_score = pd.Series(1 + (bins * r_worse) // customers)
         f_score = pd.Series(1 + (bins * f_worse) // customers)
         segment = segment_of(r_score, f_score, bins)
-        out[pd.Timestamp(snapshot)] = pd.Series(pd.Categorical(segment.astype(object).to_numpy()),
-                                                index=who["customer"].to_numpy(dtype="float64"))
+        customer = who["customer"].to_numpy(dtype="float64")
+        order = np.argsort(customer, kind="stable")
+        out[pd.Timestamp(snapshot)] = pd.Series(pd.Categorical(segment.astype(object).to_numpy()[order]),
+                                                index=customer[order])
     return out
 
 
