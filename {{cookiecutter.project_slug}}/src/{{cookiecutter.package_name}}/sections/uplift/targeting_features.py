@@ -133,26 +133,39 @@ def _ids(values: pd.Index | np.ndarray) -> pd.Index:
     return pd.Index(pd.unique(np.asarray(values, dtype=object)), name="customer_id")
 
 
-def customer_columns(customers: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp,
-                     first_day: pd.Series) -> pd.DataFrame:
-    """tenure_days, member, membership_days and the categories of the customers table."""
-    out = pd.DataFrame(index=ids)
+def customer_columns(table: pd.DataFrame | None, first_day: pd.Series, as_of: pd.Timestamp,
+                     categories: dict[str, list[str]]) -> pd.DataFrame:
+    """tenure_days, member, membership_days and the categories (`categories_of`) of the customers
+    table's rows `table` (one per customer of `first_day`, in its order; None: no customers table)."""
+    out = pd.DataFrame(index=first_day.index)
     first = first_day
-    table = customers.reindex(ids) if customers is not None else None
     if table is not None and "registered_at" in table:
-        first = pd.concat([first, table["registered_at"].where(table["registered_at"] < as_of)],
-                          axis=1).min(axis=1)
+        registered = pd.Series(table["registered_at"].to_numpy(), index=out.index)
+        first = pd.concat([first, registered.where(registered < as_of)], axis=1).min(axis=1)
     out["tenure_days"] = _days(as_of, pd.to_datetime(first))
     if table is not None and "joined_program_at" in table:
-        joined = table["joined_program_at"]
+        joined = pd.Series(table["joined_program_at"].to_numpy(), index=out.index)
         member = joined.notna() & (joined < as_of)
         out["member"] = member.astype(float)
         out["membership_days"] = _days(as_of, joined).where(member)
-    for name in CATEGORIES:
-        if table is not None and name in customers:
-            values = customers[name].dropna().astype(str)
-            out[name] = pd.Categorical(table[name].astype("string"), categories=sorted(values.unique()))
+    for name, values in categories.items():
+        out[name] = pd.Categorical(table[name].astype("string").to_numpy(), categories=values)
     return out
+
+
+def categories_of(customers: pd.DataFrame | None) -> dict[str, list[str]]:
+    """The values of each column of CATEGORIES in the customers table, in order."""
+    if customers is None:
+        return {}
+    return {name: sorted(customers[name].dropna().astype(str).unique())
+            for name in CATEGORIES if name in customers}
+
+
+def rows_at(table: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rows of `table` at `positions`, -1 giving a row of missing values (a `reindex` by positions
+    found once, `core.keys`: not a hash of millions of text ids for every block of customers)."""
+    return pd.DataFrame({name: pd.api.extensions.take(table[name].array, positions, allow_fill=True)
+                         for name in table.columns})
 
 
 def points_balance(points: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp) -> pd.Series:
@@ -184,12 +197,10 @@ def campaign_counts(outcomes: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.Da
     return pd.DataFrame({"earlier_campaigns": by.size(), "earlier_responses": by["responded"].sum()})
 
 
-def campaign_history(outcomes: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp,
-                     counts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """earlier_campaigns and earlier_responses (treatment group of campaigns sent before as_of) of the
-    customers `ids` (`counts`: their `campaign_counts`, when already taken)."""
+def campaign_history(outcomes: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """earlier_campaigns and earlier_responses (`campaign_counts`) of the customers `ids`."""
     out = pd.DataFrame(index=ids)
-    counts = campaign_counts(outcomes, as_of) if counts is None else counts
+    counts = campaign_counts(outcomes, as_of)
     if counts is None:
         return out
     for name in ("earlier_campaigns", "earlier_responses"):
@@ -202,7 +213,8 @@ def customer_features(history: History, ids: pd.Index | None, as_of: pd.Timestam
     customer, in id order) known before `as_of`."""
     checks = history.check_features(None if ids is None else _ids(ids), as_of)
     ids = checks.index
-    columns = customer_columns(history.customers, ids, as_of, checks.pop("first_day"))
+    table = history.customers.reindex(ids) if history.customers is not None else None
+    columns = customer_columns(table, checks.pop("first_day"), as_of, categories_of(history.customers))
     out = pd.concat([checks, columns, campaign_history(history.outcomes, ids, as_of)], axis=1)
     if history.points is not None:
         out["points_balance"] = points_balance(history.points, ids, as_of)
@@ -217,11 +229,24 @@ def every_customer_features(history: History, as_of: pd.Timestamp, rows: int) ->
     ids = known.index
     balance = points_balance(history.points, ids, as_of) if history.points is not None else None
     counts = campaign_counts(history.outcomes, as_of)
+    counted = None if counts is None else positions_in(_text(counts.index))(ids)
+    customers, categories = history.customers, categories_of(history.customers)
+    wanted = [c for c in ("registered_at", "joined_program_at", *categories) if c in customers] \
+        if customers is not None else []
+    found = positions_in(_text(customers.index))(ids) if customers is not None else None
     for start in range(0, len(ids), max(1, rows)):
-        checks = filled_features(known.iloc[start: start + rows], ids[start: start + rows], as_of)
-        columns = customer_columns(history.customers, checks.index, as_of, checks.pop("first_day"))
-        history_columns = campaign_history(None, checks.index, as_of, counts)
-        out = pd.concat([checks, columns, history_columns], axis=1)
+        block = slice(start, start + rows)
+        checks = filled_features(known.iloc[block], ids[block], as_of)
+        table = rows_at(customers[wanted], found[block]) if customers is not None else None
+        out = pd.concat([checks, customer_columns(table, checks.pop("first_day"), as_of, categories)], axis=1)
+        if counted is not None:
+            for name in ("earlier_campaigns", "earlier_responses"):
+                out[name] = pd.api.extensions.take(counts[name].to_numpy(float), counted[block],
+                                                   allow_fill=True, fill_value=0.0)
         if balance is not None:
-            out["points_balance"] = balance.to_numpy()[start: start + rows]
+            out["points_balance"] = balance.to_numpy()[block]
         yield out
+
+
+def _text(ids: pd.Index) -> pd.Index:
+    return ids if isinstance(ids.dtype, pd.StringDtype) else pd.Index(ids, dtype="string")
