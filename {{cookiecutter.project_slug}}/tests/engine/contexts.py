@@ -23,7 +23,8 @@ class DiskContext:
         self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
         self.language = config["language"]
 
-    def table(self, name: str) -> pd.DataFrame | None:
+    # columns, categories: the whole table will do
+    def table(self, name: str, columns=None, categories=()) -> pd.DataFrame | None:
         assert not (self.out_of_core and name == "transactions"), "the whole checks table was loaded"
         path = self.cache_dir / f"{name}.parquet"
         return pd.read_parquet(path) if path.is_file() else None

@@ -123,7 +123,7 @@ class Context:
         self.config, self.cache_dir = {"run": {"engine_min_checks": min_checks}}, cache
         self.facts = facts
 
-    def table(self, name):
+    def table(self, name, columns=None, categories=()):  # columns, categories: the whole table will do
         path = self.cache_dir / f"{name}.parquet"
         return pd.read_parquet(path) if path.is_file() else None
 

@@ -64,6 +64,22 @@ def test_tables_are_copies_that_do_not_change_the_cache(tmp_path):
     assert ctx.table("points") is None
 
 
+def test_a_table_read_in_part_has_the_columns_asked_that_it_has_and_its_kinds_as_categories(tmp_path):
+    ledger = pd.DataFrame({"customer_id": ["a", "b", "a"], "date": pd.to_datetime(["2024-01-02"] * 3),
+                           "kind": ["accrual", "redemption", "accrual"], "points": [10.0, -4.0, 2.0]})
+    ledger.to_parquet(tmp_path / "points.parquet")
+    ctx = RunContext({"client": "x", "language": "en"}, tmp_path, ("2024-01-01", "2024-12-31"), None)
+    part = ctx.table("points", ("date", "kind", "points", "no_such_column"), categories=("kind",))
+    assert list(part.columns) == ["date", "kind", "points"]
+    assert isinstance(part["kind"].dtype, pd.CategoricalDtype)
+    assert part["kind"].astype(str).tolist() == ["accrual", "redemption", "accrual"]
+    assert part["points"].tolist() == [10.0, -4.0, 2.0]
+    whole = ctx.table("points")  # the whole table is not the part read before
+    assert list(whole.columns) == list(ledger.columns)
+    assert not isinstance(whole["kind"].dtype, pd.CategoricalDtype)
+    assert ctx.table("nps", ("date",)) is None
+
+
 def test_figures_are_drawn_once_into_the_image_savefig_makes():
     """_figure_png lays out a figure with a layout engine (or measures its tight bounding box) itself
     and draws it once, with date ticks fixed: the image of savefig(bbox_inches="tight" or layout)."""

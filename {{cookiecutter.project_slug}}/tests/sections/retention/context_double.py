@@ -38,7 +38,8 @@ class ContextDouble:
         self.recorded: dict[str, Any] = {}
         self.draw = False
 
-    def table(self, name: str) -> pd.DataFrame | None:
+    # columns, categories: the whole table will do
+    def table(self, name: str, columns=None, categories=()) -> pd.DataFrame | None:
         frame = self.tables.get(name)
         return None if frame is None else frame.copy()
 

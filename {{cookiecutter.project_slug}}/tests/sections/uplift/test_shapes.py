@@ -34,8 +34,8 @@ def sample(tmp_path_factory) -> SimpleNamespace:
 
 def run(sample, period=None, **tables):
     shaped = {**sample.tables, **tables}
-    ctx = SimpleNamespace(config=sample.config, period=period or sample.period, table=shaped.get,
-                          cache_dir=None)
+    ctx = SimpleNamespace(config=sample.config, period=period or sample.period, cache_dir=None,
+                          table=lambda name, columns=None, categories=(): shaped.get(name))
     result = uplift.run(ctx)
     json.dumps(result.headline)  # JSON-ready
     return result

@@ -12,6 +12,7 @@ from .shares import sums_of
 from .totals import by_month, check_totals, window
 
 POINT_KINDS = ("accrual", "redemption", "expiry", "adjustment")
+LEDGER_COLUMNS = ("date", "kind", "points")  # what the section reads of the points ledger
 
 
 def points_monthly_from_ledger(

@@ -28,6 +28,7 @@ from .inputs import REQUIRES, Inputs, Tables, earlier, number_checks, prepare, p
 from .lfl import like_for_like_of, monthly_yoy_of
 from .parts import part
 from .points import (
+    LEDGER_COLUMNS,
     accrual_monthly_of,
     accrual_rate_of,
     points_monthly_from_ledger,
@@ -100,7 +101,8 @@ def inputs(ctx: Any) -> Inputs:
     client's checks stay on disk (`engine`): its requirements come from the facts recorded when the
     tables were prepared, its ids and join days are gathered bucket by bucket."""
     source = customer_checks(ctx)
-    others = [ctx.table(name) for name in ("customers", "points", "nps", "surveys")]
+    others = [ctx.table("customers"), ctx.table("points", LEDGER_COLUMNS, categories=("kind",)),
+              ctx.table("nps"), ctx.table("surveys")]
     settings, currency = Settings.from_config(ctx.config), str(ctx.config.get("currency", ""))
     if not source.out_of_core:
         return prepare(Tables(source.frame, *others), settings, ctx.period, ctx.language, currency)
