@@ -154,9 +154,10 @@ def points_breakage_and_lag(points: pd.DataFrame | None) -> dict[str, float | No
     empty = {"breakage_rate": None, "redemption_lag_days": None}
     if points is None or not len(points):
         return empty
+    # plain floats whatever the kinds' dtype (text kinds map to Arrow doubles, summed otherwise)
     sign = points["kind"].map({"accrual": 1.0, "adjustment": 1.0, "redemption": -1.0, "expiry": -1.0})
-    rows = points.assign(delta=sign * points["points"], day=points["date"].dt.normalize()).dropna(
-        subset=["delta"])
+    delta = sign.to_numpy(float, na_value=np.nan) * points["points"].to_numpy(float, na_value=np.nan)
+    rows = points.assign(delta=delta, day=points["date"].dt.normalize()).dropna(subset=["delta"])
     redeemed = float(rows.loc[rows["kind"] == "redemption", "points"].sum())
     expired = float(rows.loc[rows["kind"] == "expiry", "points"].sum())
     outflow = redeemed + expired
