@@ -39,6 +39,7 @@ from {{ cookiecutter.package_name }}.sections.uplift.targeting_eval import (
 from {{ cookiecutter.package_name }}.sections.uplift.targeting_features import (
     POINT_SIGNS,
     customer_features,
+    every_customer_features,
     points_balance,
 )
 
@@ -129,6 +130,38 @@ def test_features_use_only_what_was_known_before_sending():
     b = customer_features(history, pd.Index(["b"]), T("2024-04-01")).loc["b"]
     assert b["frequency_365"] == 0 and b["member"] == 0 and np.isnan(b["membership_days"])
     assert b["earlier_campaigns"] == 0 and b["points_balance"] == 0
+
+
+def test_every_customers_features_block_by_block_equal_the_features_asked_by_id():
+    """The target list's features, block by block with rows and counts looked up by position, equal
+    `customer_features` of the same ids: customers missing from the customers table (empty columns),
+    without campaigns or points (zeros), categories of the whole table."""
+    rng = np.random.default_rng(8)
+    n, ids = 4000, [f"c{k:03d}" for k in range(300)]
+    checks = pd.DataFrame({"customer_id": rng.choice(ids, n), "amount": rng.gamma(2.0, 40.0, n).round(2),
+                           "date": T("2023-06-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D")})
+    listed = ids[::3]  # two customers in three are missing from the customers table
+    m = len(listed)
+    registered = T("2023-01-01") + pd.to_timedelta(rng.integers(0, 500, m), "D")
+    customers = pd.DataFrame({"customer_id": listed, "region": rng.choice(["north", "south", None], m),
+                              "tier": rng.choice(["high", "low"], m), "registered_at": registered})
+    customers["joined_program_at"] = pd.Series([T("2024-02-01"), pd.NaT] * (m // 2))
+    points = pd.DataFrame({"customer_id": rng.choice(ids[:100], 500),
+                           "kind": rng.choice(list(POINT_SIGNS), 500),
+                           "date": T("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, 500), unit="D"),
+                           "points": rng.integers(1, 100, 500).astype(float)})
+    outcomes = pd.DataFrame({"campaign_id": "old", "customer_id": rng.choice(ids[50:], 80, replace=False),
+                             "group": rng.choice(["treatment", "control"], 80), "sent_day": T("2024-03-01"),
+                             "spend": 1.0, "responded": rng.random(80) < 0.5})
+    history = History.of(checks, customers, points, outcomes)
+    as_of = T("2024-06-01")
+    blocks = list(every_customer_features(history, as_of, 7))
+    assert len(blocks) > 40
+    found = pd.concat(blocks)
+    expected = customer_features(history, pd.Index(found.index), as_of)
+    assert found.index.tolist() == sorted(checks["customer_id"].unique())  # every customer with a check
+    pd.testing.assert_frame_equal(found, expected, check_index_type=False)
+    assert found["region"].isna().sum() > len(found) / 2 and (found["earlier_campaigns"] > 0).any()
 
 
 def test_points_balance_equals_the_ledger_summed_per_customer():

@@ -231,13 +231,14 @@ def every_customer_features(history: History, as_of: pd.Timestamp, rows: int) ->
     counts = campaign_counts(history.outcomes, as_of)
     counted = None if counts is None else positions_in(_text(counts.index))(ids)
     customers, categories = history.customers, categories_of(history.customers)
-    wanted = [c for c in ("registered_at", "joined_program_at", *categories) if c in customers] \
-        if customers is not None else []
-    found = positions_in(_text(customers.index))(ids) if customers is not None else None
+    if customers is not None:  # the columns `customer_columns` reads, and each customer's row
+        read = ("registered_at", "joined_program_at", *categories)
+        customers = customers[[c for c in read if c in customers]]
+        found = positions_in(_text(customers.index))(ids)
     for start in range(0, len(ids), max(1, rows)):
         block = slice(start, start + rows)
         checks = filled_features(known.iloc[block], ids[block], as_of)
-        table = rows_at(customers[wanted], found[block]) if customers is not None else None
+        table = rows_at(customers, found[block]) if customers is not None else None
         out = pd.concat([checks, customer_columns(table, checks.pop("first_day"), as_of, categories)], axis=1)
         if counted is not None:
             for name in ("earlier_campaigns", "earlier_responses"):
