@@ -81,7 +81,8 @@ def _plain(value: Any) -> Any:
 
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-# pandas >= 3 always copies on write; pandas 2 only with the option set
+
+
 def _read_table(path: Path, columns: Sequence[str] | None, categories: Sequence[str]) -> pd.DataFrame:
     """The Parquet table at `path`: `columns` of it (those it has; None: all), `categories` as such."""
     names = pq.read_schema(path).names
@@ -89,6 +90,7 @@ def _read_table(path: Path, columns: Sequence[str] | None, categories: Sequence[
     return pd.read_parquet(path, columns=wanted, read_dictionary=[c for c in categories if c in wanted])
 
 
+# pandas >= 3 always copies on write; pandas 2 only with the option set
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True
 
 
