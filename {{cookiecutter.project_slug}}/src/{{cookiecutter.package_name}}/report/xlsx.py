@@ -3,16 +3,20 @@ long for a sheet, and those shown for export (`Step.table(..., export=True)`), g
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow
+import pyarrow.csv
 
 from ..run.context import PARTS
 from ..text import common  # noqa: F401  (registers the contents sheet's headers)
 from ..text.catalogue import DEFAULT_LANGUAGE, label
 
 EXPORTS = "exports"
+CSV_ROWS = 500_000  # rows of an export converted to Arrow at a time
 
 
 def write_tables_xlsx(run_dir: Path, language: str = DEFAULT_LANGUAGE, max_rows: int = 10_000) -> Path:
@@ -38,7 +42,7 @@ def write_tables_xlsx(run_dir: Path, language: str = DEFAULT_LANGUAGE, max_rows:
             if len(frame) > max_rows or meta.get("export"):
                 export = Path(EXPORTS) / f"{path.stem}.csv"
                 (run_dir / EXPORTS).mkdir(exist_ok=True)
-                frame.to_csv(run_dir / export, index=False, encoding="utf-8-sig")
+                write_csv(frame, run_dir / export)
                 contents.append({"sheet": export.as_posix(), "caption": caption})
                 continue
             sheet = path.stem[:31]
@@ -53,6 +57,27 @@ def write_tables_xlsx(run_dir: Path, language: str = DEFAULT_LANGUAGE, max_rows:
                 width = max(len(str(cell.value or "")) for cell in column[:200])
                 sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
     return target
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """`frame` as CSV, UTF-8 with a byte-order mark (so that Excel shows Cyrillic), written by Arrow
+    CSV_ROWS rows at a time: pandas' `to_csv` formats every value in Python (a 100M-check client's
+    8.6M rows of CLV took about a minute, Arrow a tenth of it). Text and the header are quoted, missing
+    values are empty, whole floats have no ".0"; columns other than numbers (dates, flags, categories)
+    are written as pandas shows them."""
+    plain = frame.copy()
+    for column in plain.columns:
+        dtype = plain[column].dtype
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            plain[column] = plain[column].astype("string")
+    plain.columns = [str(column) for column in plain.columns]
+    schema = pyarrow.Schema.from_pandas(plain, preserve_index=False)
+    with path.open("wb") as sink:
+        sink.write(codecs.BOM_UTF8)
+        with pyarrow.csv.CSVWriter(sink, schema) as writer:
+            for start in range(0, len(plain), CSV_ROWS):
+                block = plain.iloc[start: start + CSV_ROWS]
+                writer.write_table(pyarrow.Table.from_pandas(block, schema=schema, preserve_index=False))
 
 
 def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
