@@ -22,6 +22,7 @@ class DiskContext:
         self.config = {**config, "run": {**config["run"], "engine_min_checks": 0 if out_of_core else 10**9}}
         self.cache_dir, self.period, self.out_of_core = cache, period, out_of_core
         self.language = config["language"]
+        self.threads = 2  # out of core, two buckets mapped side by side: a kernel alone on two cores
 
     # columns, categories: the whole table will do
     def table(self, name: str, columns=None, categories=()) -> pd.DataFrame | None:

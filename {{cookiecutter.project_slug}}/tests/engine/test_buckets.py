@@ -6,13 +6,16 @@ workers of a Dask cluster."""
 from __future__ import annotations
 
 import json
+import threading
 from functools import partial
+from itertools import count
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.core.conditions import CONDITIONS, Facts, missing, record_facts
+from {{ cookiecutter.package_name }}.core.keys import positions_in
 from {{ cookiecutter.package_name }}.core.membership import join_dates
 from {{ cookiecutter.package_name }}.engine.buckets import (
     STAMP,
@@ -74,6 +77,66 @@ def test_a_per_customer_function_gives_the_same_rows_bit_for_bit(cache, tmp_path
                                   direct.sort_values(key).reset_index(drop=True), check_exact=True)
 
 
+def test_buckets_mapped_side_by_side_give_the_same_rows_in_bucket_order(cache, tmp_path):
+    """Threads map buckets at once (the first two calls wait for each other: they would never meet
+    one at a time); the rows and their order are those of one bucket at a time, bit for bit."""
+    folder = write_buckets(cache / "transactions.parquet", tmp_path / "buckets", Budget(GIB, 8 * GIB), 7)
+    columns = ["customer_id", "date", "amount"]
+    alone = map_buckets(folder, partial(customer_rfm, snapshot=SNAPSHOT), columns)
+    meeting = threading.Barrier(2, timeout=30)
+    calls = []
+
+    def rfm_after_meeting(checks: pd.DataFrame) -> pd.DataFrame:
+        calls.append(threading.current_thread().name)
+        if 2 <= len(calls) <= 3:  # the first bucket runs alone, then two at a time
+            meeting.wait()
+        return customer_rfm(checks, SNAPSHOT)
+
+    side_by_side = map_buckets(folder, rfm_after_meeting, columns, threads=3)
+    assert len(calls) == 7 and calls[0] == threading.current_thread().name and len(set(calls[1:])) > 1
+    pd.testing.assert_frame_equal(side_by_side, alone, check_exact=True)
+    pd.testing.assert_frame_equal(map_buckets(folder, partial(customer_rfm, snapshot=SNAPSHOT), columns,
+                                              threads=16), alone, check_exact=True)
+
+
+def test_what_the_buckets_share_is_made_before_they_run_side_by_side(cache, tmp_path):
+    """A float index of customer numbers shared by every bucket's call builds its hash table on first
+    use; with pandas 2.x two threads building it at once saw it half made (pandas-dev/pandas#21150:
+    "Reindexing only valid with uniquely valued Index objects" in one of them, 5 times in 5 with 2M
+    numbers; pandas 3 builds it whole before sharing it). The first bucket runs alone, so the lookups
+    all succeed and agree."""
+    folder = write_buckets(cache / "transactions.parquet", tmp_path / "buckets", Budget(GIB, 8 * GIB), 5)
+    rng = np.random.default_rng(1)
+    numbers = np.sort(rng.choice(5_000_000, 2_000_000, replace=False)).astype(float)
+    shared = pd.Index(numbers.copy())
+    probe = pd.Series(rng.choice(numbers, 300_000))
+    expected = np.searchsorted(numbers, probe.to_numpy())
+
+    caller, meeting, on_threads = threading.current_thread(), threading.Barrier(2, timeout=30), count()
+
+    def look_up(checks: pd.DataFrame) -> pd.DataFrame:
+        if threading.current_thread() is not caller and next(on_threads) < 2:
+            meeting.wait()  # two threads' first calls start their lookups together
+        found = positions_in(shared)(probe) if positions_in(shared).numbered() else None
+        return pd.DataFrame({"same": [found is not None and np.array_equal(found, expected)]})
+
+    assert map_buckets(folder, look_up, ["customer_id"], threads=2)["same"].tolist() == [True] * 5
+
+
+def test_a_bucket_that_fails_fails_the_map_side_by_side_too(cache, tmp_path):
+    folder = write_buckets(cache / "transactions.parquet", tmp_path / "buckets", Budget(GIB, 8 * GIB), 7)
+    seen = []
+
+    def fails_on_the_third(checks: pd.DataFrame) -> pd.DataFrame:
+        seen.append(len(checks))
+        if len(seen) == 3:
+            raise ValueError("bad bucket")
+        return checks.head(1)
+
+    with pytest.raises(ValueError, match="bad bucket"):
+        map_buckets(folder, fails_on_the_third, ["customer_id"], threads=2)
+
+
 def test_freed_memory_is_handed_back_after_a_bucket_only_above_the_threshold(cache, tmp_path, monkeypatch):
     """glibc's free lists are trimmed after a bucket when the process holds more than `trim_above`
     (a tight budget), never without one; the rows are the same either way."""
@@ -121,7 +184,7 @@ class Context:
 
     def __init__(self, cache, min_checks, facts=None):
         self.config, self.cache_dir = {"run": {"engine_min_checks": min_checks}}, cache
-        self.facts = facts
+        self.facts, self.threads = facts, 1
 
     def table(self, name, columns=None, categories=()):  # columns, categories: the whole table will do
         path = self.cache_dir / f"{name}.parquet"

@@ -44,6 +44,7 @@ class Context:
         self.config = {**CONFIG, "run": {"engine_min_checks": 0 if out_of_core else 10**9}}
         self.cache_dir, self.tables, self.out_of_core = cache, tables, out_of_core
         self.period = (START, END)
+        self.threads = 2  # out of core, buckets mapped side by side
 
     def table(self, name, columns=None, categories=()):  # columns, categories: the whole table will do
         if name == "transactions":

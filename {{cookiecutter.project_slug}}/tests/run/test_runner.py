@@ -3,7 +3,6 @@ clean namespace for every notebook)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
@@ -12,6 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from {{ cookiecutter.package_name }}.config import UnknownSection
+from {{ cookiecutter.package_name }}.engine.budget import available_cores
 from {{ cookiecutter.package_name }}.run import runner
 from {{ cookiecutter.package_name }}.run.kernels import SharedKernel, ensure_kernel, kernel_count
 from {{ cookiecutter.package_name }}.sections.registry import Section
@@ -97,6 +97,6 @@ def test_notebooks_of_no_section_are_not_run(tmp_path, monkeypatch):
 
 def test_kernel_count_follows_the_config():
     config = {"run": {"kernels": "auto", "share_kernel": True, "parallel_max_checks": 100}}
-    assert kernel_count(config, 50, 6) == min(2, os.cpu_count() or 1)
+    assert kernel_count(config, 50, 6) == min(2, available_cores())
     assert kernel_count(config, 500, 6) == 1  # too many checks for two copies of the tables
     assert kernel_count({"run": {**config["run"], "kernels": 4}}, 500, 3) == 3  # never more than notebooks

@@ -7,11 +7,12 @@ from the client's number of checks: the peak resident size per check measured by
 ``benchmarks/bench_scale.py`` (about 350 B per check at 10M checks) plus the fixed cost of a kernel
 with its imports; out of core (checks bucketed by customer) a kernel holds one bucket of checks at a
 time and per-customer rows, far less per check. The runner starts a second kernel only when two such
-needs fit in the budget.
+needs fit in the budget; the cores it may use (`available_cores`) are shared among its kernels.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,11 +27,21 @@ KERNEL_BYTES_PER_CHECK = 350
 # rows, measured as bytes per check of the client at 100M checks (docs/benchmarks.md)
 BUCKET_BYTES = 350 * 1_000_000
 KERNEL_BYTES_PER_CHECK_OUT_OF_CORE = 40
+# what runs beside a kernel: the runner (measured about 0.3 GiB at 10M and 100M checks) or Lab's server
+BESIDE_KERNEL_BYTES = 350 << 20
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
           "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
 _SHARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def available_cores() -> int:
+    """Cores this process may use (its CPU affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 class BudgetError(ValueError):
@@ -83,6 +94,12 @@ class Budget:
     def kernels_that_fit(self, checks: int | None, wanted: int, out_of_core: bool = False) -> int:
         """At most `wanted` kernels, as many as fit in the budget side by side (at least one)."""
         return max(1, min(wanted, self.limit // max(1, self.kernel_need(checks, out_of_core))))
+
+    def bucket_threads(self, held: int, wanted: int) -> int:
+        """Buckets a kernel may map side by side now (`buckets.map_buckets`): at most `wanted` (the
+        cores the run gives it), as many as fit in the budget beside the `held` bytes (the kernel's
+        resident size and what runs beside it), each holding one bucket of checks; at least one."""
+        return max(1, min(wanted, (self.limit - held) // BUCKET_BYTES))
 
     def engine_limit(self, share: float = 0.5) -> str:
         """The embedded engine's memory limit (DuckDB syntax): `share` of the budget, the rest being

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.conditions import Facts
 from ..core.membership import join_dates
 from .buckets import PerCustomer, empty_checks, ensure_buckets, map_buckets
-from .budget import Budget
+from .budget import BESIDE_KERNEL_BYTES, Budget
 
 BUCKETS = "buckets"
 DEFAULT_MIN_CHECKS = 2_000_000
@@ -37,8 +38,9 @@ class CustomerChecks:
     """A client's checks for a section: `frame`, the prepared table in memory, or the bucket folder
     `buckets` (mapped on the Dask scheduler at `scheduler` when one is named) with `facts`, the
     requirement facts recorded when the tables were prepared (`core.conditions.Facts`);
-    `trim_above`: resident bytes above which freed memory is handed back after each bucket
-    (`buckets.map_buckets`)."""
+    `trim_above`: resident bytes above which freed memory is handed back after each bucket;
+    `threads`: the cores the kernel may use, mapping as many buckets side by side as fit in `budget`
+    beside what the kernel holds when a pass starts (`buckets.map_buckets`, `Budget.bucket_threads`)."""
 
     frame: pd.DataFrame | None = None
     buckets: Path | None = None
@@ -46,6 +48,8 @@ class CustomerChecks:
     facts: Facts | None = None
     prepared: Path | None = None  # the prepared checks (all of them) when bucketed
     trim_above: int | None = None
+    threads: int = 1
+    budget: Budget | None = None
 
     @property
     def out_of_core(self) -> bool:
@@ -60,7 +64,14 @@ class CustomerChecks:
 
             with connect_scheduler(self.scheduler) as client:
                 return map_buckets_on(client, self.buckets, func, columns)
-        return map_buckets(self.buckets, func, columns, self.trim_above)
+        return map_buckets(self.buckets, func, columns, self.trim_above, self.threads_now())
+
+    def threads_now(self) -> int:
+        """Buckets mapped side by side by a pass starting now (one without a budget)."""
+        if self.budget is None or self.threads <= 1:
+            return 1
+        held = psutil.Process().memory_info().rss + BESIDE_KERNEL_BYTES
+        return self.budget.bucket_threads(held, self.threads)
 
     def reduce_checks(self, func: Callable[[pd.DataFrame], T], columns: list[str] | None = None) -> list[T]:
         """`func` of every check, anonymous ones included, as parts for the caller to add up: of the
@@ -130,9 +141,10 @@ def customer_checks(ctx: Any) -> CustomerChecks:
     if folder is None:
         return CustomerChecks(frame=ctx.table("transactions"))
     facts = ctx.preparation().get("requirements")
+    budget = Budget.from_config(ctx.config)
     # a kernel above half the run's budget (the engine's share is the other half) hands freed memory
     # back after each bucket; below it, the next bucket reuses it (handing it back costs time)
     return CustomerChecks(buckets=folder, scheduler=(ctx.config.get("run") or {}).get("scheduler"),
                           facts=None if facts is None else Facts.from_json(facts),
                           prepared=Path(ctx.cache_dir) / "transactions.parquet",
-                          trim_above=Budget.from_config(ctx.config).limit // 2)
+                          trim_above=budget.limit // 2, threads=ctx.threads, budget=budget)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError, list_clients, load_config
+from ..engine.budget import available_cores
 from .batch_summary import (  # noqa: F401  (part of the batch's interface)
     SKIPPED,
     BatchResult,
@@ -64,10 +64,7 @@ Todo = tuple[str, float, float]
 
 def default_workers() -> int:
     """Number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
+    return available_cores()
 
 
 def clients_of(project_dir: Path, clients: Sequence[str] | None) -> list[str]:

@@ -19,7 +19,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ..config import load_config, project_root, read_config
-from ..core.memory import release_freed
+from ..core.memory import limit_arenas, release_freed
+from ..engine.budget import available_cores
 from ..sections.steps import Chart, Say, Skip, Step, Table
 from ..text import catalogue, common
 from ..text.catalogue import DEFAULT_LANGUAGE, Text
@@ -38,11 +39,14 @@ SAVED_AS = "saved_as"
 
 def open_run(client: str = "demo", run_dir: str = "", project_dir: str | None = None) -> RunContext:
     """The context of `client`: inside a pipeline run when `run_dir` is set, interactive otherwise."""
+    limit_arenas()  # before any thread of a section allocates (buckets and folds side by side)
     if run_dir:
         folder = Path(run_dir)
         run = json.loads((folder / PARTS / RUN_FILE).read_text(encoding="utf-8"))
         config = read_config(folder / PARTS / "config.json")
-        return RunContext(config, Path(run["cache_dir"]), tuple(run["period"]), folder)
+        context = RunContext(config, Path(run["cache_dir"]), tuple(run["period"]), folder)
+        context.threads = int(run.get("threads", 1))
+        return context
     from ..ingest.prepare import prepare  # reading raw files is only needed outside a run
 
     root = project_root(Path(project_dir) if project_dir else None)
@@ -106,6 +110,9 @@ class RunContext:
         self.prepared = prepared
         self.recorded: dict[str, Any] = {}
         self._tables: dict[Any, pd.DataFrame | None] = {}
+        # cores this kernel may use: the runner shares the machine's among the kernels it runs side by
+        # side (run.json); opened in Lab, all of them
+        self.threads = available_cores()
 
     @property
     def client(self) -> str:

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..engine.budget import Budget
+from ..engine.budget import Budget, available_cores
 
 PACKAGE = __package__.rsplit(".", 1)[0]  # the project's package (kernelspec name, imports)
 SOURCE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the package
@@ -144,7 +144,7 @@ def kernel_count(config: dict[str, Any], checks: int | None, notebooks: int,
     """
     wanted = config["run"].get("kernels", "auto")
     if wanted == "auto":
-        wanted = Budget.from_config(config).kernels_that_fit(checks, min(2, os.cpu_count() or 1), out_of_core)
+        wanted = Budget.from_config(config).kernels_that_fit(checks, min(2, available_cores()), out_of_core)
         many = not out_of_core and (checks or 0) > config["run"]["parallel_max_checks"]
         if not config["run"]["share_kernel"] or many:
             wanted = 1

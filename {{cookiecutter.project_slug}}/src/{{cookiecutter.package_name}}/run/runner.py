@@ -38,7 +38,7 @@ import psutil
 from .. import __version__
 from ..config import UnknownSection, load_config, write_config
 from ..core.memory import release_memory
-from ..engine.budget import KERNEL_BASE_BYTES
+from ..engine.budget import KERNEL_BASE_BYTES, available_cores
 from ..sections.registry import registered
 from .context import PARTS, RUN_FILE
 from .kernels import (  # noqa: F401  (ensure_kernel, kernel_count: part of the runner's interface)
@@ -97,8 +97,9 @@ class RunResult:
 @dataclass(frozen=True)
 class RunOptions:
     """How to run a client: `only` these sections (keys, notebook stems or numbers; all when empty),
-    with a progress bar or not, where log lines go, who is told of each step (`on_event`), and in
-    how many kernels (default: config `run.kernels`)."""
+    with a progress bar or not, where log lines go, who is told of each step (`on_event`), in
+    how many kernels (default: config `run.kernels`), and on how many cores (default: all this process
+    may use; shared among the kernels, whose per-customer passes use them: `engine.buckets`)."""
 
     only: Sequence[str] | None = None
     progress: bool = True
@@ -106,6 +107,7 @@ class RunOptions:
     on_event: EventSink | None = None
     kernels: int | None = None
     scheduler: str | None = None
+    cores: int | None = None
 
 
 # --- the notebooks of a run -------------------------------------------------------------------------
@@ -275,6 +277,7 @@ class _Run:
     run_id: str = field(default_factory=new_run_id)
     lock: threading.Lock = field(default_factory=threading.Lock)
     bar: Any = None
+    threads: int = 1  # cores each kernel may use (run.json)
 
     def __post_init__(self) -> None:
         self.staging = self.project_dir / "reports" / self.client / f".{self.run_id}{STAGING_SUFFIX}"
@@ -290,12 +293,13 @@ class _Run:
         write_config(self.config, staging / PARTS / "config.json")
         (staging / PARTS / RUN_FILE).write_text(json.dumps({
             "client": self.client, "run_id": self.run_id, "cache_dir": str(self.prepared.cache_dir),
-            "period": list(self.prepared.period),
+            "period": list(self.prepared.period), "threads": self.threads,
         }, indent=2), encoding="utf-8")
 
     def execute(self, shared: list[SharedKernel], warming: list[Any]) -> RunResult:
         from tqdm.auto import tqdm
 
+        self.threads = max(1, (self.options.cores or available_cores()) // len(shared))
         self.stage()
         self.bar = tqdm(total=len(self.sections), desc=self.client, unit="notebook",
                         disable=not self.options.progress, leave=False, file=sys.stderr)

@@ -1,6 +1,6 @@
 """One client of a batch in a child process that the batch can kill (`supervise`).
 
-The child runs `runner.run_client` and reports each step (inputs prepared, notebook started /
+The child runs `runner.run_with` and reports each step (inputs prepared, notebook started /
 finished, report being built) as a line on its stdout; the supervisor passes them on as progress and
 gives every step at most `notebook_timeout` seconds (reading the inputs before the first notebook:
 `prepare_timeout`). A step that overruns (a hung kernel, a notebook stuck in a loop, papermill waiting
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .kernels import first_line, with_package_on_path
-from .runner import FAILED, STAGING_SUFFIX, run_client
+from .runner import FAILED, STAGING_SUFFIX, RunOptions, run_with
 
 EVENT_PREFIX = "@@loyalty-batch "
 POLL_SECONDS = 0.5
@@ -68,9 +68,11 @@ def _child_main() -> None:
 
     sys.stdout = sys.stderr  # anything else printed goes to the log, never into the event stream
     try:
-        result = run_client(Path(args["project"]), args["client"], only=args["only"] or None,
-                            progress=False, log=lambda message: send("log", {"message": message}),
-                            on_event=send, kernels=1)  # clients run side by side already
+        # clients run side by side already: one kernel on one core each
+        options = RunOptions(args["only"] or None, progress=False,
+                             log=lambda message: send("log", {"message": message}),
+                             on_event=send, kernels=1, cores=1)
+        result = run_with(Path(args["project"]), args["client"], options)
         send("result", {"status": result.status, "bundle": str(result.bundle) if result.bundle else None,
                         "error": result.error, "notebooks": [asdict(n) for n in result.notebooks]})
     except Exception as exc:  # noqa: BLE001 - reported as this client's failure, with its first line

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import math
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 from {{ cookiecutter.package_name }}.report.xlsx import write_tables_xlsx
 from {{ cookiecutter.package_name }}.sections.steps import Step
-from {{ cookiecutter.package_name }}.sections.uplift import section, targeting
+from {{ cookiecutter.package_name }}.sections.uplift import section, targeting, targeting_models
 from {{ cookiecutter.package_name }}.sections.uplift.settings import Settings
 from {{ cookiecutter.package_name }}.sections.uplift.targeting import (
     History,
@@ -286,6 +287,26 @@ def test_a_big_campaign_is_evaluated_on_a_random_sample_of_each_group(sample):
     said = step.items[0].text
     assert said.key == "uplift.say.targeting_sampled"
     assert (said.fields["evaluated"], said.fields["customers"]) == (result["evaluated"], len(rows))
+
+
+def test_folds_fitted_side_by_side_give_the_same_scores_bit_for_bit(sample, monkeypatch):
+    """A kernel with cores to spare fits the cross-fitting's folds on threads, each fit on one
+    OpenMP thread: the scores, areas and intervals equal one fold at a time."""
+    outcomes = sample["tests"]["outcomes"]
+    rows = outcomes[outcomes["campaign_id"] == "autumn_bonus"].reset_index(drop=True)
+    settings = sample["data"].settings
+    alone = evaluate_campaign(rows, sample["history"], settings)
+    fitted_on, score_fold = [], targeting_models._score_fold
+
+    def recorded(*args, **kwargs):
+        fitted_on.append(threading.current_thread().name)
+        return score_fold(*args, **kwargs)
+
+    monkeypatch.setattr(targeting_models, "_score_fold", recorded)
+    side_by_side = evaluate_campaign(rows, sample["history"], settings, threads=3)
+    assert len(fitted_on) == settings.targeting_folds == 3 and len(set(fitted_on)) > 1
+    pd.testing.assert_frame_equal(side_by_side["scores"], alone["scores"], check_exact=True)
+    assert side_by_side["rankings"] == alone["rankings"] and side_by_side["model"] == alone["model"]
 
 
 def test_aa_campaign_is_not_targeted(sample):

@@ -72,6 +72,11 @@ class Inputs:
             return Checks(self.source)
         return Checks.of(self.transactions)
 
+    @property
+    def threads(self) -> int:
+        """Cores the steps may use side by side (the kernel's, `engine.customers.CustomerChecks`)."""
+        return 1 if self.source is None else self.source.threads
+
     @cached_property
     def identified(self) -> bool:
         """Whether any check carries a customer id."""
@@ -194,7 +199,7 @@ def campaign_targeting(data: Inputs, campaigns_step: Step) -> Step:
     if table is None:
         return step.skip("uplift.skip.targeting_no_campaigns")
     analysis = targeting_analysis(data.checks, data.customers, data.points, campaigns_step["outcomes"],
-                                  data.period[1], data.settings)
+                                  data.period[1], data.settings, data.threads)
     step.values.update(targeting=analysis, reason=None)
     return show_targeting(step, analysis, data.settings)
 

@@ -18,13 +18,17 @@ scored by models fitted on the other folds only, so the evaluation never sees a 
 in the model that ranks them. Outcomes are capped at their 99.5th percentile for fitting (a few very
 large baskets would otherwise drive the trees); evaluation uses the raw outcomes.
 
-Fitting runs on one thread (`single_thread`): the runner executes notebooks side by side, one per core,
-and OpenMP threads competing for the same cores made a fit ten times slower.
+Every fit runs on one thread (`single_thread`): the runner executes notebooks side by side, one per
+core, and OpenMP threads competing for the same cores made a fit ten times slower; and a fit's sums
+over threads would add in another order on another machine. A kernel given more cores than one fits
+the folds side by side instead (`ModelOptions.threads`; scikit-learn's tree building releases the
+GIL), each fold as on one thread: the scores are the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -48,6 +52,7 @@ class ModelOptions:
     max_leaf_nodes: int = 8
     min_leaf_share: float = 0.01
     seed: int = 42
+    threads: int = 1  # folds fitted side by side
 
     def regressor(self, rows: int) -> HistGradientBoostingRegressor:
         return HistGradientBoostingRegressor(
@@ -64,8 +69,10 @@ class ModelOptions:
 
 @contextmanager
 def single_thread() -> Iterator[None]:
-    """Native (OpenMP, BLAS) thread pools limited to one thread inside the block."""
-    with threadpool_limits(limits=1):
+    """OpenMP (scikit-learn's trees) limited to one thread inside the block. OpenMP keeps the limit
+    per calling thread, so folds fitted side by side each set their own (a process-wide pool, BLAS,
+    would have two threads restoring each other's limit)."""
+    with threadpool_limits(limits=1, user_api="openmp"):
         yield
 
 
@@ -119,22 +126,29 @@ def fold_ids(treated: np.ndarray, folds: int, seed: int) -> np.ndarray:
 
 def cross_fit(x: pd.DataFrame, y: np.ndarray, treated: np.ndarray, responded: np.ndarray,
               folds: int, options: ModelOptions) -> pd.DataFrame:
-    """Out-of-fold scores of every learner and the response model, one row per row of x."""
+    """Out-of-fold scores of every learner and the response model, one row per row of x (folds
+    fitted `options.threads` at a time)."""
     fold = fold_ids(treated, folds, options.seed)
     y_fit = capped(np.asarray(y, float))
     scores = pd.DataFrame(index=x.index, columns=[*LEARNERS, RESPONSE], dtype=float)
-    with single_thread():
-        for k in range(folds):
-            _score_fold(x, y_fit, treated, responded, fold == k, options, scores)
+
+    def score(k: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        with single_thread():
+            return fold == k, _score_fold(x, y_fit, treated, responded, fold == k, options)
+
+    with ThreadPoolExecutor(max(1, min(options.threads, folds)), thread_name_prefix="fold") as pool:
+        for test, fold_scores in pool.map(score, range(folds)):
+            for name, values in fold_scores.items():
+                scores.loc[test, name] = values
     return scores
 
 
 def _score_fold(x: pd.DataFrame, y: np.ndarray, treated: np.ndarray, responded: np.ndarray,
-                test: np.ndarray, options: ModelOptions, scores: pd.DataFrame) -> None:
-    """Fill the rows `test` of `scores` from models fitted on the other rows."""
+                test: np.ndarray, options: ModelOptions) -> dict[str, np.ndarray]:
+    """The scores of the rows `test` from models fitted on the other rows, by learner."""
     train = ~test
     x_train, x_test = x[train], x[test]
-    for name, tau in fit_learners(x_train, y[train], treated[train], options).items():
-        scores.loc[test, name] = tau(x_test)
-    fitted = fit_response(x_train[treated[train]], responded[train & treated], options)
-    scores.loc[test, RESPONSE] = fitted(x_test)
+    learners = fit_learners(x_train, y[train], treated[train], options)
+    out = {name: tau(x_test) for name, tau in learners.items()}
+    out[RESPONSE] = fit_response(x_train[treated[train]], responded[train & treated], options)(x_test)
+    return out
