@@ -5,7 +5,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.run.context import PARTS, RunContext, _figure_png, open_run
+from {{ cookiecutter.package_name }}.config import load_config, write_config
+from {{ cookiecutter.package_name }}.engine.budget import available_cores
+from {{ cookiecutter.package_name }}.run.context import PARTS, RUN_FILE, RunContext, _figure_png, open_run
 
 
 def test_interactive_demo_makes_its_sample_data_and_reads_cached_tables(project):
@@ -17,6 +19,20 @@ def test_interactive_demo_makes_its_sample_data_and_reads_cached_tables(project)
     assert ctx.table("customers")["has_email"].dtype == bool
     again = open_run("demo", "", project_dir=str(project))
     assert again.prepared.reused  # the second session reads the cache, no re-parsing
+
+
+def test_a_notebook_of_a_run_uses_the_cores_the_runner_gave_its_kernel(project, tmp_path):
+    """The runner writes each kernel's share of the cores in run.json (`threads`); a run written
+    before it had none (one core); opened in Lab, all the cores this process may use."""
+    (tmp_path / PARTS).mkdir()
+    write_config(load_config(project, "demo"), tmp_path / PARTS / "config.json")
+    run = {"client": "demo", "run_id": "r", "cache_dir": str(tmp_path),
+           "period": ["2024-01-01", "2024-12-31"]}
+    (tmp_path / PARTS / RUN_FILE).write_text(json.dumps({**run, "threads": 3}))
+    assert open_run("demo", str(tmp_path)).threads == 3
+    (tmp_path / PARTS / RUN_FILE).write_text(json.dumps(run))
+    assert open_run("demo", str(tmp_path)).threads == 1
+    assert open_run("demo", "", project_dir=str(project)).threads == available_cores()
 
 
 def test_record_writes_plain_json_into_the_run(tmp_path):

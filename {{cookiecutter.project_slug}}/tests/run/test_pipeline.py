@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -14,8 +15,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import load_workbook
 
+from {{ cookiecutter.package_name }}.engine.budget import available_cores
 from {{ cookiecutter.package_name }}.ingest.errors import DataError
 from {{ cookiecutter.package_name }}.run import runner
+from {{ cookiecutter.package_name }}.run.context import PARTS, RUN_FILE
 from {{ cookiecutter.package_name }}.run.runner import latest_bundle, notebooks_of, run_client
 from {{ cookiecutter.package_name }}.sections.registry import Section
 
@@ -218,15 +221,23 @@ def test_notebooks_run_side_by_side_in_two_kernels(sample_project, tmp_path, mon
 
 def test_kernels_side_by_side_take_the_longest_notebooks_first(sample_project, tmp_path, monkeypatch):
     """Two kernels start the two costliest sections first (`Section.cost`); the bundle keeps the
-    run order."""
+    run order; each kernel is given half the cores (run.json)."""
     source, _ = sample_project
     project = copy_of(source, tmp_path / "p")
     _tiny_notebooks(project, 4, monkeypatch, costs=(0.1, 0.5, 0.2, 1.0))
-    started = []
-    result = run_client(project, "demo", progress=False, kernels=2,
-                        on_event=lambda kind, details: started.append(details["notebook"])
-                        if kind == "notebook" else None)
+    started, threads, staging = [], [], []
+
+    def seen(kind: str, details: dict) -> None:
+        if kind == "staging":
+            staging.append(Path(details["staging"]))
+        if kind == "notebook":
+            started.append(details["notebook"])
+            run = json.loads((staging[0] / PARTS / RUN_FILE).read_text(encoding="utf-8"))
+            threads.append(run["threads"])
+
+    result = run_client(project, "demo", progress=False, kernels=2, on_event=seen)
     assert result.status == "complete", result.error
+    assert threads == [max(1, available_cores() // 2)] * 4
     assert set(started[:2]) == {"03_step3.ipynb", "01_step1.ipynb"}
     assert set(started[2:]) == {"02_step2.ipynb", "00_step0.ipynb"}
     manifest = json.loads((result.bundle / "manifest.json").read_text(encoding="utf-8"))

@@ -115,12 +115,12 @@ def map_buckets(folder: Path, func: PerCustomer, columns: list[str] | None = Non
                 trim_above: int | None = None, threads: int = 1) -> pd.DataFrame:
     """`func` applied to each bucket's checks, the results concatenated in bucket order; `threads`
     buckets at a time (threads of this process: Parquet reads and most of pandas' and numpy's loops
-    release the GIL, so two threads made a 10M client's passes 1.6-1.8 times faster; one bucket more
-    in memory each), the same rows as one at a time. With no bucket, `func` of an empty frame of the
-    buckets' columns. After each bucket Arrow's freed blocks are handed back, and glibc's free lists
-    too when the process holds more than `trim_above` bytes: otherwise the next bucket reuses them
-    (pages handed back are faulted in again: after every bucket that cost the RFM section 10% more
-    time at 100M checks for 3% less memory)."""
+    release the GIL: two threads made a 10M client's passes 1.6-1.8 times faster in one process; one
+    bucket more in memory each), the same rows as one at a time. With no bucket, `func` of an empty
+    frame of the buckets' columns. After each bucket Arrow's freed blocks are handed back, and glibc's
+    free lists too when the process holds more than `trim_above` bytes: otherwise the next bucket
+    reuses them (pages handed back are faulted in again: after every bucket that cost the RFM section
+    10% more time at 100M checks for 3% less memory)."""
     paths = bucket_folders(folder)
     if not paths:
         return func(empty_checks(folder, columns))
