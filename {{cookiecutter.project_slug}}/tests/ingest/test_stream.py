@@ -21,7 +21,7 @@ from {{ cookiecutter.package_name }}.ingest.errors import DataError
 from {{ cookiecutter.package_name }}.ingest.options import ReadOptions
 from {{ cookiecutter.package_name }}.ingest.prepare import prepare
 from {{ cookiecutter.package_name }}.ingest.read import TableSource, load_table
-from {{ cookiecutter.package_name }}.ingest.stream import ROW
+from {{ cookiecutter.package_name }}.ingest.stream import ROW, PartWriter
 from {{ cookiecutter.package_name }}.synthetic import generate
 
 from ..conftest import PROJECT
@@ -172,6 +172,53 @@ def test_an_export_of_future_checks_only_is_a_data_error_both_ways(clients, tmp_
             prepared(project, "demo", stream=stream)
         errors.append((str(raised.value), raised.value.column))
     assert errors[0] == errors[1] and errors[0][1] == "date"
+
+
+def broken_copy(clients, tmp_path, transactions: bool):
+    """The sample with a date that does not exist in customers.csv (and, if `transactions`, an amount
+    that is not a number in transactions.csv)."""
+    project = tmp_path / "project"
+    shutil.copytree(clients / "config", project / "config")
+    shutil.copytree(clients / "data" / "raw" / "demo", project / "data" / "raw" / "demo")
+    raw = project / "data" / "raw" / "demo"
+    broken = [("customers", 1, "utf-8"), ("transactions", 5, "cp1251")][:1 + transactions]
+    for name, column, encoding in broken:
+        header, first, *rest = (raw / f"{name}.csv").read_text(encoding=encoding).splitlines(keepends=True)
+        cells = first.split(";")
+        cells[column] = "31.02.2020" if name == "customers" else "abc"
+        (raw / f"{name}.csv").write_text(header + ";".join(cells) + "".join(rest), encoding=encoding)
+    return project
+
+
+@pytest.mark.parametrize("transactions", [False, True], ids=["customers", "both"])
+def test_the_other_tables_read_beside_the_stream_fail_as_in_memory(clients, tmp_path, transactions):
+    """The other tables are read on a thread while the transactions stream: a bad one is the same
+    DataError as in memory, and a bad transactions file is still the one reported first."""
+    project = broken_copy(clients, tmp_path, transactions)
+    errors = []
+    for streaming in (False, True):
+        with pytest.raises(DataError) as raised:
+            prepared(project, "demo", stream=streaming)
+        errors.append((str(raised.value), raised.value.column))
+    assert errors[0] == errors[1]
+    assert errors[0][1] == ("amount" if transactions else "registered_at")
+    assert ("transactions.csv" if transactions else "customers.csv") in errors[0][0]
+    assert not list((project / "data" / "interim").glob("*/prepared.json"))
+
+
+def test_a_part_that_fails_to_be_written_fails_the_stream(tmp_path):
+    """Parts are written on a thread of their own: a write's error is raised, not lost, and an error of
+    the block itself is the one raised when both fail."""
+    table = pa.table({"x": [1, 2, 3]})
+    with PartWriter() as writer:
+        writer.write(table, tmp_path / "part-0.parquet")
+        writer.write(table, tmp_path / "part-1.parquet")
+    assert [pq.read_table(tmp_path / f"part-{i}.parquet") == table for i in (0, 1)] == [True, True]
+    with pytest.raises(OSError), PartWriter() as writer:
+        writer.write(table, tmp_path / "missing" / "part-0.parquet")
+    with pytest.raises(KeyError), PartWriter() as writer:
+        writer.write(table, tmp_path / "missing" / "part-0.parquet")
+        raise KeyError("the block's own error")
 
 
 # --- errors and the read tables, file by file --------------------------------------------------------------

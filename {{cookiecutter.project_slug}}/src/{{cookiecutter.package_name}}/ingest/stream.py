@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,12 +85,46 @@ def arrow_column(values: object) -> pyarrow.ChunkedArray | pyarrow.Array:
     return array if isinstance(array, pyarrow.ChunkedArray) else pyarrow.chunked_array([array])
 
 
+class PartWriter:
+    """Writes the parts on a thread of its own while the next chunk is converted (Parquet's encoding
+    releases the GIL), one at a time: at most one written chunk waits in memory. Without dictionary
+    encoding: the parts are read once, by the cleaning, and dictionaries took half the writing's time
+    (200,000 checks: 78 -> 41 ms a part, 5.0 -> 5.7 MB). Leaving the block waits for the last part; a
+    write's error is raised there or by the next write, unless the block already fails."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="part")
+        self.pending: Future | None = None
+
+    def write(self, table: pyarrow.Table, path: Path) -> None:
+        self.wait()
+        self.pending = self.pool.submit(pq.write_table, table, path, use_dictionary=False)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            elif self.pending is not None:
+                self.pending.exception()  # waited for, its own error dropped: the block's is raised
+        finally:
+            self.pool.shutdown(wait=True)
+
+
 class _StreamedTable(_ChunkedTable):
     """_ChunkedTable that writes each converted chunk to a Parquet part instead of keeping it."""
 
-    def __init__(self, source: TableSource, folder: Path) -> None:
+    def __init__(self, source: TableSource, folder: Path, writer: PartWriter) -> None:
         super().__init__(source)
         self.folder = folder
+        self.writer = writer
         self.parts: list[tuple[Path, int, int]] = []
         self.empty: pd.DataFrame | None = None
 
@@ -117,7 +152,7 @@ class _StreamedTable(_ChunkedTable):
         table = pyarrow.table({**{name: arrow_column(column) for name, column in values.items()},
                                ROW: pyarrow.array(np.arange(start, start + len(chunk), dtype=np.int64))})
         path = self.folder / f"part-{len(self.parts):06d}.parquet"
-        pq.write_table(table, path)
+        self.writer.write(table, path)
         self.parts.append((path, start, start + len(chunk)))
 
     def finish(self, notes: ReadingNotes | None) -> Staged:  # type: ignore[override]
@@ -162,11 +197,12 @@ class _StreamedTable(_ChunkedTable):
 def _stream_chunks(chunks: object, source: TableSource, folder: Path, notes: ReadingNotes | None) -> Staged:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    table = _StreamedTable(source, folder)
-    for chunk in chunks:  # type: ignore[attr-defined]
-        table.add(chunk)
-        del chunk
-        release_arrow_pool()
+    with PartWriter() as writer:
+        table = _StreamedTable(source, folder, writer)
+        for chunk in chunks:  # type: ignore[attr-defined]
+            table.add(chunk)
+            del chunk
+            release_arrow_pool()
     return table.finish(notes)
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from .csv_reader import is_csv
 from .excel_stream import is_streamed_excel
 from .facts_sql import consistency_sql, record_facts_sql
 from .lines import check_columns, is_lines
-from .options import ReadingNotes, ReadOptions
+from .options import ReadingNotes, ReadOptions, note
 from .read import TableSource, load_table
 from .stream import Staged, is_parquet, stream_table
 
@@ -77,6 +78,13 @@ def stream_transactions(con: duckdb.DuckDBPyConnection, source: TableSource, wor
     return staged
 
 
+def read_others(project_dir: Path, data: dict[str, Any],
+                notes: ReadingNotes) -> dict[str, pd.DataFrame | None]:
+    """The tables other than transactions, read in memory (read.load_table), None when not given."""
+    return {name: load_table(project_dir, name, data[name], data["read"], notes) if data[name].get("path")
+            else None for name in TABLES[1:]}
+
+
 def prepare_streamed(project_dir: Path, config: dict[str, Any], today: pd.Timestamp, key: str,
                      inputs: dict[str, dict[str, Any]], cache_dir: Path) -> dict[str, Any]:
     """What prepare() writes and returns (its prepared.json), for a streamed transactions file."""
@@ -92,11 +100,15 @@ def prepare_streamed(project_dir: Path, config: dict[str, Any], today: pd.Timest
         reading: dict[str, int] = {}
         lines: dict[str, Any] = {}
         with connect(Budget.from_config(config), work / "spill") as con:
-            staged = stream_transactions(con, source, work, reading, lines)
-            tables: dict[str, pd.DataFrame | None] = {"transactions": None}
-            for name in TABLES[1:]:
-                tables[name] = (load_table(project_dir, name, data[name], data["read"], reading)
-                                if data[name].get("path") else None)
+            # the other tables are read on a second thread while the transactions stream (both mostly in
+            # Arrow and numpy, which release the GIL); a bad transactions file is reported first, as before
+            others_notes: ReadingNotes = {}
+            with ThreadPoolExecutor(1, thread_name_prefix="tables") as pool:
+                others = pool.submit(read_others, project_dir, data, others_notes)
+                staged = stream_transactions(con, source, work, reading, lines)
+                tables: dict[str, pd.DataFrame | None] = {"transactions": None, **others.result()}
+            for key, count in others_notes.items():
+                note(reading, key, count)
             rows_read = {name: None if frame is None else int(len(frame)) for name, frame in tables.items()}
             rows_read["transactions"] = lines["read"] if lines else staged.rows
             out = staging / "transactions.parquet"

@@ -342,3 +342,13 @@ def test_the_target_list_is_the_same_scored_block_by_block(sample, monkeypatch):
     blocks = target_list(sample["history"], result, day, sample["data"].settings)
     assert len(whole) > 10 * 997 and whole["score"].nunique() > 100
     pd.testing.assert_frame_equal(blocks, whole)
+
+
+def test_the_target_list_is_the_same_predicted_on_two_threads(sample):
+    """The target list's scores are predicted on the kernel's cores: each row's score is its own."""
+    result = evaluate(sample, "autumn_bonus")
+    day = sample["data"].period[1] + pd.Timedelta(days=1)
+    one = target_list(sample["history"], result, day, sample["data"].settings, threads=1)
+    two = target_list(sample["history"], result, day, sample["data"].settings, threads=2)
+    assert one["score"].nunique() > 100
+    pd.testing.assert_frame_equal(two, one)

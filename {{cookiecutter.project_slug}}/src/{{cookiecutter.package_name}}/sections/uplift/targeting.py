@@ -36,7 +36,15 @@ from .checks import Checks
 from .settings import Settings
 from .targeting_eval import captured_share, gains_table, qini_area, qini_curve, qini_interval, uplift_at
 from .targeting_features import History, customer_features, every_customer_features
-from .targeting_models import LEARNERS, ModelOptions, capped, cross_fit, fit_learners, single_thread
+from .targeting_models import (
+    LEARNERS,
+    ModelOptions,
+    capped,
+    cross_fit,
+    fit_learners,
+    predicting_on,
+    single_thread,
+)
 
 KPI_KEYS = ("model", "qini_area", "qini_ci_low", "qini_ci_high", "uplift_at_30", "recommended")
 SCORE_ROWS = 500_000  # customers scored at a time for the target list
@@ -131,15 +139,17 @@ def list_campaign(results: dict[str, dict]) -> str | None:
 
 
 def target_list(history: History, result: dict[str, Any], as_of: pd.Timestamp,
-                settings: Settings) -> pd.DataFrame:
+                settings: Settings, threads: int = 1) -> pd.DataFrame:
     """Every identified customer scored by the campaign's model refitted on all its customers, on the
-    features known before `as_of`: customer_id and score (incremental revenue), highest first."""
+    features known before `as_of`: customer_id and score (incremental revenue), highest first. The
+    scores are predicted on `threads` cores (the same scores)."""
     scores = result["scores"]
     y = capped(scores["spend"].to_numpy(float))
     columns = result["features"].columns
     with single_thread():
         tau = fit_learners(result["features"], y, scores["treated"].to_numpy(bool), options_of(settings),
                            (result["model"],))[result["model"]]
+    with predicting_on(threads):
         # features and scores by blocks of customers (each row's score is its own): 8.6M customers'
         # features are two GiB, and the model's float copy of them one more
         ids, score = [], []
@@ -212,7 +222,7 @@ def targeting_analysis(transactions: pd.DataFrame | Checks, customers: pd.DataFr
                        settings: Settings, threads: int = 1) -> dict[str, Any]:
     """Every campaign evaluated (`evaluate_campaigns`, `threads` folds fitted side by side), their
     rankings and gains tables; the list campaign, its target list (features known the day after
-    `period_end`) and expected revenue by share."""
+    `period_end`, scored on `threads` cores) and expected revenue by share."""
     history = History.of(transactions, customers, points, outcomes)
     results = evaluate_campaigns(outcomes, history, settings, threads)
     out = {"results": results, "rankings": rankings_table(results), "gains": gains_by_campaign(results),
@@ -220,7 +230,7 @@ def targeting_analysis(transactions: pd.DataFrame | Checks, customers: pd.DataFr
     chosen = out["list_campaign"]
     if chosen is not None:
         as_of = pd.Timestamp(period_end).normalize() + pd.Timedelta(days=1)
-        out["targets"] = target_list(history, results[chosen], as_of, settings)
+        out["targets"] = target_list(history, results[chosen], as_of, settings, threads)
         cost = contact_cost(chosen, results[chosen]["treatment"], settings)
         out["expected"] = expected_revenue(results[chosen], len(out["targets"]), cost,
                                            settings.program.gross_margin)

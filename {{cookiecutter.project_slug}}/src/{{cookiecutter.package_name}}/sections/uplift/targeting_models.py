@@ -22,7 +22,8 @@ Every fit runs on one thread (`single_thread`): the runner executes notebooks si
 core, and OpenMP threads competing for the same cores made a fit ten times slower; and a fit's sums
 over threads would add in another order on another machine. A kernel given more cores than one fits
 the folds side by side instead (`ModelOptions.threads`; scikit-learn's tree building releases the
-GIL), each fold as on one thread: the scores are the same.
+GIL), each fold as on one thread: the scores are the same. Predictions of the models once fitted (the
+target list's millions of customers) use the kernel's cores (`predicting_on`): a row's score is its own.
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ def single_thread() -> Iterator[None]:
     per calling thread, so folds fitted side by side each set their own (a process-wide pool, BLAS,
     would have two threads restoring each other's limit)."""
     with threadpool_limits(limits=1, user_api="openmp"):
+        yield
+
+
+@contextmanager
+def predicting_on(threads: int) -> Iterator[None]:
+    """OpenMP limited to `threads` inside the block, for predictions only: a fitted model scores each
+    row on its own (rows split among the threads), so the scores are the same on any number of them."""
+    with threadpool_limits(limits=max(1, threads), user_api="openmp"):
         yield
 
 
