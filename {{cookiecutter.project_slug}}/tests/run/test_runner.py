@@ -13,7 +13,12 @@ from nbformat.v4 import new_code_cell, new_notebook
 from {{ cookiecutter.package_name }}.config import UnknownSection
 from {{ cookiecutter.package_name }}.engine.budget import available_cores
 from {{ cookiecutter.package_name }}.run import runner
-from {{ cookiecutter.package_name }}.run.kernels import SharedKernel, ensure_kernel, kernel_count
+from {{ cookiecutter.package_name }}.run.kernels import (
+    SharedKernel,
+    ensure_kernel,
+    kernel_count,
+    let_kernels_import_this_package,
+)
 from {{ cookiecutter.package_name }}.sections.registry import Section
 
 
@@ -38,6 +43,26 @@ def test_one_kernel_serves_every_notebook_with_a_clean_namespace(tmp_path):
         process = shared.manager.provisioner.process
     assert not shared.manager.has_kernel
     assert process.poll() is not None  # the kernel is gone after the run
+
+
+def test_a_fresh_shared_kernel_is_new_for_each_notebook_after_the_first(tmp_path):
+    """A big client's notebooks each start from a new kernel (what a kernel keeps after `%reset` would
+    otherwise add up); the first uses the kernel warmed up while the inputs were read."""
+    first = notebook(tmp_path / "first.ipynb", "import os\nopen('pids.txt', 'a').write(f'{os.getpid()} ')")
+    kernel = ensure_kernel()
+    let_kernels_import_this_package()  # as the runner does: the warm-up imports the package
+    with SharedKernel(kernel, cwd=tmp_path) as shared:
+        shared.fresh = True
+        shared.warm_up()
+        warmed = shared.manager.provisioner.process.pid
+        for _ in range(3):
+            shared.reset()
+            pm.execute_notebook(str(first), str(tmp_path / "out.ipynb"), kernel_name=kernel,
+                                cwd=str(tmp_path), progress_bar=False, **shared.engine_kwargs)
+        last = shared.manager.provisioner.process
+    pids = [int(pid) for pid in (tmp_path / "pids.txt").read_text().split()]
+    assert pids[0] == warmed and len(set(pids)) == 3
+    assert last.poll() is not None  # the last kernel is gone after the run
 
 
 def test_without_sharing_each_notebook_gets_its_own_kernel(tmp_path):

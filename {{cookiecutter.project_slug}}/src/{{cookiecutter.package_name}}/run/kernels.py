@@ -159,6 +159,12 @@ class SharedKernel:
     which then leaves the kernel running after the notebook; before each further notebook the kernel's
     namespace is cleared with `%reset -f`, so a notebook cannot lean on another's variables (imported
     modules stay loaded: that is the saving). The kernel is shut down when the run ends or fails.
+
+    `fresh` (a big client, its checks bucketed): each notebook after the first gets a new kernel all the
+    same. After `%reset` a kernel keeps what its allocators and module caches hold (0.5-0.7 GiB after a
+    10M client's notebook), which every later notebook starts from: under a 2 GiB budget the last one
+    then peaked at 2.14 GiB, in a kernel of its own at 1.82 GiB, and since passes start lower, more of
+    them map two buckets side by side (the run 189 s against 195-201 s: a start is a second or two).
     """
 
     def __init__(self, kernel_name: str, enabled: bool = True, cwd: Path | None = None) -> None:
@@ -166,6 +172,8 @@ class SharedKernel:
         self.enabled = enabled
         self.cwd = cwd  # where a kernel started ahead of its notebook works (papermill's cwd otherwise)
         self.manager: Any = new_kernel_manager(kernel_name) if enabled else None
+        self.fresh = False
+        self.used = False  # a notebook has run in the current kernel
 
     def warm_up(self) -> None:
         """Start the kernel and import what the notebooks import (pandas, matplotlib, seaborn, the
@@ -188,18 +196,19 @@ class SharedKernel:
 
     def reset(self) -> None:
         """Clear the namespace a previous notebook left (nothing to do before the first); a kernel that
-        notebook killed (a crash, `os._exit`) is replaced by a new one, so the next notebook runs.
-        Not shared: the previous notebook's kernel is shut down and the next gets a manager of its own
-        (papermill would make one without an encrypted transport)."""
+        notebook killed (a crash, `os._exit`) is replaced by a new one, so the next notebook runs, and so
+        is a used one when `fresh`. Not shared: the previous notebook's kernel is shut down and the next
+        gets a manager of its own (papermill would make one without an encrypted transport)."""
+        used, self.used = self.used, True
         if not self.enabled:
             with contextlib.suppress(Exception):  # a kernel the notebook killed has nothing left to stop
                 self.close()
             self.manager = new_kernel_manager(self.kernel_name)
         elif self.manager.has_kernel:
-            if asyncio.run(self.manager.is_alive()):
-                asyncio.run(self._run_silently("%reset -f"))
-            else:
+            if (self.fresh and used) or not asyncio.run(self.manager.is_alive()):
                 self._replace()
+            else:
+                asyncio.run(self._run_silently("%reset -f"))
 
     def _replace(self) -> None:
         """A new kernel, with its own manager (ports, connection file), for a dead one."""

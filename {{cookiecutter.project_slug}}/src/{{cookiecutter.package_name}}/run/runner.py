@@ -252,6 +252,8 @@ def run_with(project_dir: Path, client: str, options: RunOptions) -> RunResult:
             emit("bucketed", {})
         count = options.kernels or kernel_count(config, checks, len(sections), out_of_core)
         shared = [first] + [SharedKernel(kernel, enabled=share, cwd=cwd) for _ in range(count - 1)]
+        for each in shared:  # a big client's notebooks each start from a new kernel (kernels.py)
+            each.fresh = out_of_core
         warming += [pool.submit(extra.warm_up) for extra in shared[1:] if share]
         run = _Run(project_dir, client, options, config, prepared, sections, log, emit, started, clock)
         return run.execute(shared, warming)

@@ -74,8 +74,9 @@ class Inputs:
 
     @property
     def threads(self) -> int:
-        """Cores the steps may use side by side (the kernel's, `engine.customers.CustomerChecks`)."""
-        return 1 if self.source is None else self.source.threads
+        """Cores a step starting now may use side by side: the kernel's, as far as the budget allows
+        beside what the kernel holds (`engine.customers.CustomerChecks.threads_now`)."""
+        return 1 if self.source is None else self.source.threads_now()
 
     @cached_property
     def identified(self) -> bool:
