@@ -190,20 +190,37 @@ def broken_copy(clients, tmp_path, transactions: bool):
     return project
 
 
+@pytest.mark.parametrize("limit", ["60%", "256MiB"], ids=["beside", "after"])
 @pytest.mark.parametrize("transactions", [False, True], ids=["customers", "both"])
-def test_the_other_tables_read_beside_the_stream_fail_as_in_memory(clients, tmp_path, transactions):
-    """The other tables are read on a thread while the transactions stream: a bad one is the same
-    DataError as in memory, and a bad transactions file is still the one reported first."""
+def test_the_other_tables_read_beside_the_stream_fail_as_in_memory(clients, tmp_path, transactions, limit):
+    """The other tables are read on a thread while the transactions stream (when both fit in the
+    budget, else after it): a bad one is the same DataError as in memory, and a bad transactions file
+    is still the one reported first."""
     project = broken_copy(clients, tmp_path, transactions)
+    config = load_config(project, "demo")
+    budget = Budget.from_config({"run": {"memory_limit": limit}})
+    assert streamed.others_beside_stream(project, config["data"], budget) == (limit == "60%")
     errors = []
     for streaming in (False, True):
         with pytest.raises(DataError) as raised:
-            prepared(project, "demo", stream=streaming)
+            prepared(project, "demo", stream=streaming, memory_limit=limit)
         errors.append((str(raised.value), raised.value.column))
     assert errors[0] == errors[1]
     assert errors[0][1] == ("amount" if transactions else "registered_at")
     assert ("transactions.csv" if transactions else "customers.csv") in errors[0][0]
     assert not list((project / "data" / "interim").glob("*/prepared.json"))
+
+
+def test_the_other_tables_are_read_beside_the_stream_when_both_fit(tmp_path):
+    """Beside the stream's own peak, a table read whole needs a multiple of its file's bytes: more for
+    a compressed Parquet file or an Excel sheet than for a CSV file."""
+    data = {"customers": {"path": "customers.csv"}, "points": {"path": "points.parquet"},
+            "nps": {"path": None}, "surveys": {"path": "missing.csv"}}
+    (tmp_path / "customers.csv").write_bytes(b"x" * 100_000_000)
+    (tmp_path / "points.parquet").write_bytes(b"x" * 10_000_000)
+    need = streamed.STREAM_PEAK_BYTES + 3.5 * 100_000_000 + 10.0 * 10_000_000
+    assert streamed.others_beside_stream(tmp_path, data, Budget(int(need), 1 << 40))
+    assert not streamed.others_beside_stream(tmp_path, data, Budget(int(need) - 1, 1 << 40))
 
 
 def test_a_part_that_fails_to_be_written_fails_the_stream(tmp_path):

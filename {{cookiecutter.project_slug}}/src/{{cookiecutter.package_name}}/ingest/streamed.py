@@ -85,6 +85,27 @@ def read_others(project_dir: Path, data: dict[str, Any],
             else None for name in TABLES[1:]}
 
 
+# Reading the other tables beside the stream holds both at once. Measured at 10M checks: the streaming
+# process peaks at about 1.1 GiB (imports included), reading the other tables' 0.23 GiB of CSV files
+# whole adds up to 0.77 GiB (3.3 times the files); a Parquet file is compressed and an Excel sheet costs
+# far more per byte (EXCEL_SHARE's measurements), hence their larger factors.
+STREAM_PEAK_BYTES = 1100 << 20
+READ_PEAK_PER_FILE_BYTE = {".parquet": 10.0, ".pq": 10.0, ".xlsx": 25.0, ".xlsm": 25.0, ".xls": 25.0}
+READ_PEAK_PER_CSV_BYTE = 3.5
+
+
+def others_beside_stream(project_dir: Path, data: dict[str, Any], budget: Budget) -> bool:
+    """Whether the other tables may be read while the transactions stream: both fit in `budget`."""
+    need = STREAM_PEAK_BYTES
+    for name in TABLES[1:]:
+        path = (data.get(name) or {}).get("path")
+        file = Path(project_dir) / path if path else None
+        if file is not None and file.is_file():
+            factor = READ_PEAK_PER_FILE_BYTE.get(file.suffix.lower(), READ_PEAK_PER_CSV_BYTE)
+            need += int(factor * file.stat().st_size)
+    return need <= budget.limit
+
+
 def prepare_streamed(project_dir: Path, config: dict[str, Any], today: pd.Timestamp, key: str,
                      inputs: dict[str, dict[str, Any]], cache_dir: Path) -> dict[str, Any]:
     """What prepare() writes and returns (its prepared.json), for a streamed transactions file."""
@@ -99,14 +120,18 @@ def prepare_streamed(project_dir: Path, config: dict[str, Any], today: pd.Timest
     try:
         reading: dict[str, int] = {}
         lines: dict[str, Any] = {}
-        with connect(Budget.from_config(config), work / "spill") as con:
-            # the other tables are read on a second thread while the transactions stream (both mostly in
-            # Arrow and numpy, which release the GIL); a bad transactions file is reported first, as before
+        budget = Budget.from_config(config)
+        with connect(budget, work / "spill") as con:
+            # the other tables are read on a second thread while the transactions stream, when both fit
+            # in the budget (both mostly in Arrow and numpy, which release the GIL: 10M checks prepared
+            # in 29.7 s instead of 38.4); a bad transactions file is reported first either way
             others_notes: ReadingNotes = {}
             with ThreadPoolExecutor(1, thread_name_prefix="tables") as pool:
-                others = pool.submit(read_others, project_dir, data, others_notes)
+                others = (pool.submit(read_others, project_dir, data, others_notes)
+                          if others_beside_stream(project_dir, data, budget) else None)
                 staged = stream_transactions(con, source, work, reading, lines)
-                tables: dict[str, pd.DataFrame | None] = {"transactions": None, **others.result()}
+                read = others.result() if others else read_others(project_dir, data, others_notes)
+            tables: dict[str, pd.DataFrame | None] = {"transactions": None, **read}
             for key, count in others_notes.items():
                 note(reading, key, count)
             rows_read = {name: None if frame is None else int(len(frame)) for name, frame in tables.items()}
